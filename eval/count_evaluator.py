@@ -1,0 +1,23 @@
+"""Whether a how-many question gets the exact number."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from eval.evaluator import Evaluator
+from eval.gold import GoldQuestion
+from eval.metrics import count_correct
+from qa.answer import Answer
+
+# Only how-many questions promise a number in Answer.count; list questions carry their count in the gold
+# file for reference but are judged on the set they cite.
+COUNT_KINDS: tuple[str, ...] = ("dept_lead_count",)
+
+
+class CountEvaluator(Evaluator):
+    def __init__(self, kinds: Sequence[str] = COUNT_KINDS):
+        self.kinds = tuple(kinds)
+
+    def question_scores(self, row: GoldQuestion, answer: Answer) -> dict[str, float]:
+        if row.kind not in self.kinds:
+            return {}
+        return {"count_accuracy": float(count_correct(answer.count, row.count))}

@@ -1,0 +1,65 @@
+"""The gold question set: one JSON object per line, validated against an exact schema."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal, get_args
+
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+
+Kind = Literal["lead", "departments", "dept_lead", "dept_all", "dept_lead_count", "measure", "topic", "oos"]
+Language = Literal["zh", "en"]
+
+KINDS: tuple[str, ...] = get_args(Kind)
+LANGUAGES: tuple[str, ...] = get_args(Language)
+OUT_OF_SCOPE = "oos"
+# Questions about one department: `lead` holds that department's canonical name and `relevant` every
+# measure it leads (dept_lead, dept_lead_count) or appears in (dept_all).
+DEPARTMENT_KINDS: tuple[str, ...] = ("dept_lead", "dept_all", "dept_lead_count")
+
+GOLD_PATH = Path(__file__).with_name("gold.jsonl")
+
+
+class GoldQuestion(BaseModel):
+    # strict: a measure written as "91" or a count written as 4.0 is a typo in the gold file, not a value
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    id: str
+    q: str
+    lang: Language
+    kind: Kind
+    relevant: list[int]  # measures the answer must cite
+    related: list[int]  # measures it may also cite without penalty
+    lead: list[str]  # expected lead departments, or for department kinds the department asked about
+    count: int | None
+
+    @model_validator(mode="after")
+    def _consistent_with_kind(self) -> GoldQuestion:
+        if self.kind == OUT_OF_SCOPE and (self.relevant or self.related or self.lead or self.count is not None):
+            raise ValueError("an out-of-scope question expects no measures, departments or count")
+        if self.kind in DEPARTMENT_KINDS and len(self.lead) != 1:
+            raise ValueError("a department question names exactly one department in `lead`")
+        if self.kind == "dept_lead_count" and self.count != len(self.relevant):
+            raise ValueError("a how-many question's count must equal the number of relevant measures")
+        if set(self.relevant) & set(self.related):
+            raise ValueError("a measure cannot be both relevant and related")
+        return self
+
+
+def load_gold(path: Path) -> list[GoldQuestion]:
+    """Read a gold file; a malformed line or a repeated id raises ValueError naming its line number."""
+    questions: list[GoldQuestion] = []
+    first_line_of_id: dict[str, int] = {}
+    with path.open(encoding="utf-8") as lines:
+        for line_number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                question = GoldQuestion.model_validate_json(line)
+            except ValidationError as error:
+                raise ValueError(f"{path}, line {line_number}: {error}") from error
+            if question.id in first_line_of_id:
+                first = first_line_of_id[question.id]
+                raise ValueError(f"{path}, line {line_number}: id {question.id!r} already used on line {first}")
+            first_line_of_id[question.id] = line_number
+            questions.append(question)
+    return questions

