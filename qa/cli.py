@@ -109,6 +109,8 @@ def command_bench(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from eval.runner import CONFIGURATIONS
+
     parser = argparse.ArgumentParser(prog="qa", description="政策问答: who is responsible for what, answered from policy documents.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -131,7 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate = commands.add_parser("eval", help="score configurations on a gold set and write reports")
     evaluate.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
     evaluate.add_argument("--out", type=Path, default=Path("artifacts/eval"))
-    evaluate.add_argument("--configs", nargs="+", default=None, help="configurations to compare (default: all)")
+    evaluate.add_argument("--configs", nargs="+", default=list(CONFIGURATIONS), help="configurations to compare (default: all)")
     evaluate.add_argument("--gate", action="store_true", help="exit 1 when a headline metric is below its floor")
     evaluate.add_argument("--gate-config", default=None, help="the configuration the floors apply to")
     evaluate.set_defaults(handler=command_eval)

@@ -1,0 +1,190 @@
+"""Request and response bodies of the HTTP API, typed so that /docs describes every endpoint exactly."""
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, Field
+
+from corpus.departments import Department
+from corpus.library import CatalogEntry
+from corpus.models import Passage, PassageKind
+from index.fusion import FusionMode
+from index.hybrid import Hit
+from qa.answer import Intent
+from qa.pipeline import MAX_QUESTION_CHARS, validate_question
+
+# Whitespace around a question is dropped; an empty one or one over the limit is refused with
+# validate_question's own message, so the API and the CLI reject the same questions the same way.
+QuestionText = Annotated[
+    str,
+    AfterValidator(validate_question),
+    Field(description=f"The question, in Chinese or English, at most {MAX_QUESTION_CHARS} characters"),
+]
+
+
+class AskRequest(BaseModel):
+    question: QuestionText
+    top_k: int | None = Field(default=None, ge=1, le=50, description="How many passages to cite; omitted: the server's default")
+    conversation_id: str | None = Field(
+        default=None,
+        max_length=128,
+        description="Any id the client keeps for one conversation, so that follow-ups (那配合部门呢？) refer to the previous answer",
+    )
+
+
+class Role(str, Enum):
+    LEAD = "lead"  # the department is listed first: it leads the measure
+    ANY = "any"  # the department is listed anywhere: it leads or supports the measure
+
+
+class Measure(BaseModel):
+    document: str
+    measure: int
+    part: str
+    subsection: str
+    text: str = Field(description="The measure as written, with its department parenthesis")
+    body: str = Field(description="The measure without the department parenthesis")
+    departments: list[str] = Field(description="Responsible departments in written order")
+    lead_department: str | None = Field(description="The first department listed (牵头部门)")
+    co_departments: list[str] = Field(description="The departments after the lead (配合部门)")
+    ends_with_deng: bool = Field(description="The list ends in 等负责: other departments may also be responsible")
+
+    @classmethod
+    def of(cls, passage: Passage) -> Measure:
+        assert passage.measure is not None, "only numbered measures are Measures"
+        return cls(
+            document=passage.document,
+            measure=passage.measure,
+            part=passage.part,
+            subsection=passage.subsection,
+            text=passage.text,
+            body=passage.body,
+            departments=list(passage.departments),
+            lead_department=passage.lead_department,
+            co_departments=list(passage.co_departments),
+            ends_with_deng=passage.ends_with_deng,
+        )
+
+
+class DepartmentSummary(BaseModel):
+    name: str = Field(description="The name as written in the measures")
+    full_name: str
+    english: str
+    aliases: list[str] = Field(description="Other Chinese names the API and the questions accept")
+    english_aliases: list[str]
+    lead_count: int = Field(description="How many measures it leads")
+    join_count: int = Field(description="How many measures it supports without leading them")
+
+    @classmethod
+    def of(cls, department: Department, measures: list[Passage]) -> DepartmentSummary:
+        return cls(
+            name=department.name,
+            full_name=department.full_name,
+            english=department.english,
+            aliases=list(department.aliases),
+            english_aliases=list(department.english_aliases),
+            lead_count=sum(1 for m in measures if m.lead_department == department.name),
+            join_count=sum(1 for m in measures if department.name in m.co_departments),
+        )
+
+
+class DepartmentDetail(BaseModel):
+    department: DepartmentSummary
+    leads: list[Measure] = Field(description="The measures it leads")
+    joins: list[Measure] = Field(description="The measures it supports without leading them")
+
+
+class MeasureList(BaseModel):
+    department: DepartmentSummary | None = Field(description="The department asked about; null when listing every measure")
+    role: Role
+    count: int
+    measures: list[Measure]
+
+
+class DocumentSummary(BaseModel):
+    id: str
+    title: str
+    title_en: str
+    scope: str = Field(description="What the document covers")
+    scope_en: str
+    measure_count: int
+    passage_count: int
+
+    @classmethod
+    def of(cls, entry: CatalogEntry, passages: list[Passage]) -> DocumentSummary:
+        return cls(
+            id=entry.id,
+            title=entry.title,
+            title_en=entry.title_en,
+            scope=entry.scope,
+            scope_en=entry.scope_en,
+            measure_count=sum(1 for p in passages if p.kind is PassageKind.MEASURE),
+            passage_count=len(passages),
+        )
+
+
+class SearchHit(BaseModel):
+    rank: int
+    row: int = Field(description="The passage's row in the index")
+    passage_id: str
+    kind: PassageKind
+    measure: int | None
+    part: str
+    subsection: str
+    text: str
+    lead_department: str | None
+    score: float = Field(description="The fused score the ranking is sorted by")
+    retriever_scores: dict[str, float] = Field(description="Each retriever's raw score for this passage, before fusion")
+
+    @classmethod
+    def of(cls, rank: int, hit: Hit) -> SearchHit:
+        passage = hit.passage
+        return cls(
+            rank=rank,
+            row=hit.row,
+            passage_id=passage.id,
+            kind=passage.kind,
+            measure=passage.measure,
+            part=passage.part,
+            subsection=passage.subsection,
+            text=passage.text,
+            lead_department=passage.lead_department,
+            score=hit.score,
+            retriever_scores=hit.retriever_scores,
+        )
+
+
+class SearchResult(BaseModel):
+    question: str
+    language: Literal["zh", "en"]
+    intent: Intent = Field(description="What the question reader took the question to ask")
+    dense_text: str = Field(description="What the dense encoders read")
+    lexical_text: str = Field(description="What BM25 read: the Chinese text, or an English question's translation")
+    retrievers: list[str]
+    fusion: FusionMode
+    hits: list[SearchHit]
+
+
+class Health(BaseModel):
+    status: Literal["ok"] = "ok"
+
+
+class Readiness(BaseModel):
+    status: Literal["ready"] = "ready"
+    documents: int
+    passages: int
+    retrievers: list[str]
+
+
+class ErrorBody(BaseModel):
+    """Every error but a validation error: 404 for unknown things, 503 while the index loads."""
+
+    detail: str = Field(description="What went wrong, for a person to read")
+
+
+class ValidationErrorBody(BaseModel):
+    """A request that does not fit the schema: one readable message plus FastAPI's list of problems."""
+
+    message: str = Field(description="What went wrong, for a person to read")
+    detail: list[dict[str, Any]] = Field(description="Each problem with its location, as FastAPI reports it")

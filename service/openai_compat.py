@@ -1,0 +1,198 @@
+"""An OpenAI-compatible chat endpoint, so chat front ends and the openai client can ask questions."""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable, Coroutine
+from typing import Any, Literal
+
+from fastapi import APIRouter, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response, StreamingResponse
+from fastapi.routing import APIRoute
+from pydantic import BaseModel, ConfigDict
+from starlette.concurrency import run_in_threadpool
+
+from qa.pipeline import InvalidQuestionError, validate_question
+from service.chat_format import format_plain_markdown
+from service.wechat import Asker
+
+logger = logging.getLogger(__name__)
+
+MODEL_ID = "zhengce-qa"
+MODEL_CREATED = 1_735_689_600  # 2025-01-01; the model list needs a fixed creation time
+
+
+class TextPart(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    type: str
+    text: str = ""
+
+
+class ChatMessage(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    role: Literal["system", "developer", "user", "assistant", "tool", "function"]
+    content: str | list[TextPart] | None = None
+
+    @property
+    def text(self) -> str:
+        if isinstance(self.content, list):
+            return "".join(part.text for part in self.content if part.type == "text")
+        return self.content or ""
+
+
+class ChatCompletionRequest(BaseModel):
+    """The fields this endpoint uses; sampling options and the like are accepted and ignored."""
+
+    model_config = ConfigDict(extra="ignore")
+    model: str = MODEL_ID
+    messages: list[ChatMessage]
+    stream: bool = False
+    user: str | None = None
+
+
+class OpenAIError(Exception):
+    def __init__(self, status_code: int, message: str, code: str, error_type: str = "invalid_request_error") -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.message = message
+        self.code = code
+        self.error_type = error_type
+
+    def body(self) -> dict[str, Any]:
+        return {"error": {"message": self.message, "type": self.error_type, "param": None, "code": self.code}}
+
+    def response(self) -> JSONResponse:
+        return JSONResponse(self.body(), status_code=self.status_code)
+
+
+def _describe_validation(error: RequestValidationError) -> str:
+    problems = []
+    for problem in error.errors():
+        where = ".".join(str(part) for part in problem.get("loc", ()) if part != "body")
+        problems.append(f"{where}: {problem.get('msg')}" if where else str(problem.get("msg")))
+    return "; ".join(problems) or "invalid request"
+
+
+def _app_reports(request: Request, error: Exception) -> bool:
+    return any(isinstance(kind, type) and isinstance(error, kind) for kind in request.app.exception_handlers)
+
+
+class OpenAIErrorRoute(APIRoute):
+    """Reports bad requests in OpenAI's error shape, which clients parse, instead of FastAPI's."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handle = super().get_route_handler()
+
+        async def handle_with_openai_errors(request: Request) -> Response:
+            try:
+                return await handle(request)
+            except RequestValidationError as error:
+                return OpenAIError(400, _describe_validation(error), "invalid_request").response()
+            except OpenAIError as error:
+                return error.response()
+            except Exception as error:
+                if _app_reports(request, error):  # e.g. the index still loading: the app's 503 with Retry-After
+                    raise
+                logger.exception("answering an OpenAI-compatible request failed")
+                return OpenAIError(500, "the question could not be answered", "internal_error", "server_error").response()
+
+        return handle_with_openai_errors
+
+
+def conversation_id_for(request: ChatCompletionRequest) -> str:
+    """Stable for the whole conversation, so the pipeline can resolve follow-ups.
+
+    Clients resend the history with every turn, so the opening (system prompt and first question) is
+    what stays the same from the first turn on; with the `user` field it keeps one person's
+    conversations apart from another's that open the same way.
+    """
+    opening: list[tuple[str, str]] = []
+    for message in request.messages:
+        opening.append((message.role, message.text))
+        if message.role == "user":
+            break
+    key = json.dumps({"user": request.user, "opening": opening}, ensure_ascii=False)
+    return f"openai:{hashlib.sha256(key.encode()).hexdigest()[:32]}"
+
+
+def _question(request: ChatCompletionRequest) -> str:
+    if not request.messages:
+        raise OpenAIError(400, "messages must not be empty", "invalid_messages")
+    for message in reversed(request.messages):
+        if message.role == "user":
+            try:
+                return validate_question(message.text)
+            except InvalidQuestionError as error:
+                raise OpenAIError(400, f"the last user message: {error}", "invalid_question") from None
+    raise OpenAIError(400, "messages contain no user message", "missing_user_message")
+
+
+def _content_pieces(text: str) -> list[str]:
+    """Line-sized deltas: the answer is computed whole, but streaming clients render as it arrives."""
+    return [piece for piece in re.split(r"(?<=\n)", text) if piece]
+
+
+def build_openai_router(asker: Asker) -> APIRouter:
+    router = APIRouter(prefix="/v1", tags=["openai"], route_class=OpenAIErrorRoute)
+
+    @router.get("/models")
+    async def list_models() -> dict[str, Any]:
+        model = {"id": MODEL_ID, "object": "model", "created": MODEL_CREATED, "owned_by": MODEL_ID}
+        return {"object": "list", "data": [model]}
+
+    @router.post("/chat/completions", response_model=None)
+    async def chat_completions(body: ChatCompletionRequest) -> Response:
+        question = _question(body)
+        # Answered before any byte goes out, so a failure still gets a proper status, streaming or not.
+        answer = await run_in_threadpool(asker.ask, question, None, conversation_id_for(body))
+        completion_id = f"chatcmpl-{uuid.uuid4().hex}"
+        created = int(time.time())
+        citations = [citation.model_dump(mode="json") for citation in answer.citations]
+        text = format_plain_markdown(answer)
+        if body.stream:
+            return StreamingResponse(
+                _stream(text, citations, completion_id, created),
+                media_type="text/event-stream",
+                headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+            )
+        return JSONResponse(
+            {
+                "id": completion_id,
+                "object": "chat.completion",
+                "created": created,
+                "model": MODEL_ID,
+                "choices": [
+                    {
+                        "index": 0,
+                        "message": {"role": "assistant", "content": text},
+                        "finish_reason": "stop",
+                        "logprobs": None,
+                    }
+                ],
+                "citations": citations,
+            }
+        )
+
+    return router
+
+
+def _sse(payload: dict[str, Any]) -> str:
+    return f"data: {json.dumps(payload, ensure_ascii=False)}\n\n"
+
+
+async def _stream(text: str, citations: list[dict[str, Any]], completion_id: str, created: int) -> AsyncIterator[str]:
+    def chunk(delta: dict[str, Any], finish_reason: str | None = None, **extra: Any) -> str:
+        choice = {"index": 0, "delta": delta, "finish_reason": finish_reason, "logprobs": None}
+        base = {"id": completion_id, "object": "chat.completion.chunk", "created": created, "model": MODEL_ID}
+        return _sse({**base, "choices": [choice], **extra})
+
+    yield chunk({"role": "assistant", "content": ""})
+    for piece in _content_pieces(text):
+        yield chunk({"content": piece})
+    yield chunk({}, "stop", citations=citations)
+    yield "data: [DONE]\n\n"

@@ -1,0 +1,68 @@
+"""Session fixtures: the index built once with the default encoders, and the real service on uvicorn."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from tests.live_server import REPO_ROOT, start_server
+
+SERVICE_APP = "service.app:create_app_from_env"
+READY_TIMEOUT_SECONDS = 600
+
+# The chat callbacks are configured, as in production, so that the real app mounts them ready to use.
+CHAT_SETTINGS = {
+    "QA_WECHAT_TOKEN": "test-token",
+    "QA_WECHAT_AES_KEY": "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C",
+    "QA_WECHAT_APPID": "wx5823bf96d3bd56c7",
+    "QA_WECOM_TOKEN": "test-token",
+    "QA_WECOM_AES_KEY": "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C",
+    "QA_WECOM_CORP_ID": "wx5823bf96d3bd56c7",
+}
+
+
+@pytest.fixture(scope="session")
+def qa_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The environment of a `qa` process whose index is built: QA_DATA_DIR points at a fresh index.
+
+    Built by the CLI in its own process so that the encoders' weights do not stay in the test process.
+    """
+    data_dir = tmp_path_factory.mktemp("qa-data")
+    env = {**CHAT_SETTINGS, "QA_DATA_DIR": str(data_dir)}
+    build = subprocess.run(
+        [sys.executable, "-m", "qa.cli", "build"],
+        cwd=REPO_ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+    )
+    if build.returncode != 0:
+        pytest.fail(f"`qa build` failed with {build.returncode}:\n{build.stderr[-4000:]}")
+    return env
+
+
+@pytest.fixture(scope="session")
+def live_url(qa_env: dict[str, str]) -> Iterator[str]:
+    """The base URL of the real service (uvicorn --factory) on a free 127.0.0.1 port, once /readyz says ready."""
+    with start_server(SERVICE_APP, qa_env) as url:
+        wait_until_ready(url)
+        yield url
+
+
+def wait_until_ready(url: str) -> None:
+    deadline = time.monotonic() + READY_TIMEOUT_SECONDS
+    while True:
+        response = httpx.get(f"{url}/readyz", timeout=5)
+        if response.status_code == 200:
+            return
+        # Without Retry-After the 503 reports a failed load: waiting longer will not help.
+        if "retry-after" not in response.headers:
+            pytest.fail(f"the service could not load its index: {response.text}")
+        if time.monotonic() > deadline:
+            pytest.fail(f"the service was not ready within {READY_TIMEOUT_SECONDS} s: {response.text}")
+        time.sleep(0.5)
