@@ -26,6 +26,7 @@ NOT_DEPARTMENTS = (
     "中央行",
     "亚洲开发银行", "美洲开发银行", "非洲开发银行", "欧洲复兴开发银行", "新开发银行",
     "宣传部门", "组织部门",
+    "对外办", "国外办", "海外办", "境外办", "涉外办",
     "首都机场集团",
 )
 
@@ -182,6 +183,6 @@ def _lookup_keys(text: str) -> Iterator[str]:
     while qualifier := next((q for q in LEADING_QUALIFIERS if key.startswith(q) and len(key) > len(q)), None):
         key = key[len(qualifier):].strip()
         yield key
-    # The registry lists 省外办 but people also drop the 省 and type 外办.
+    # People drop the 省 of a provincial name (农委 for 省农委) where the registry lists no alias.
     if not _is_latin(key):
         yield "省" + key

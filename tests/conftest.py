@@ -66,3 +66,12 @@ def wait_until_ready(url: str) -> None:
         if time.monotonic() > deadline:
             pytest.fail(f"the service was not ready within {READY_TIMEOUT_SECONDS} s: {response.text}")
         time.sleep(0.5)
+
+
+@pytest.fixture(scope="session")
+def pipeline(qa_env: dict[str, str]):
+    """The real pipeline in this process, on the session's built index."""
+    from qa.pipeline import QAPipeline
+    from qa.settings import Settings
+
+    return QAPipeline.from_settings(Settings(data_dir=qa_env["QA_DATA_DIR"]), build_missing=False)

@@ -1,0 +1,147 @@
+"""Answers to every kind of question staff ask, in Chinese and English, on the real pipeline."""
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from eval.corpus_departments import GOLD_DOCUMENT, read_measure_departments
+from qa.answer import Intent
+
+RESPONSIBLE = read_measure_departments(GOLD_DOCUMENT)
+SHANTYTOWN_LEADS = {91: "省国开行", 92: "省发展改革委", 93: "省国开行", 94: "省金融办"}
+_conversations = itertools.count()
+
+
+def measures_where(predicate) -> set[int]:
+    return {number for number, departments in RESPONSIBLE.items() if predicate(departments)}
+
+
+def new_conversation() -> str:
+    return f"test-{next(_conversations)}"
+
+
+@pytest.mark.parametrize(
+    "question", ["棚户区改造的融资工作由哪个部门牵头？", "Who leads the shantytown renovation financing?"]
+)
+def test_shantytown_financing_cites_91_to_94_with_their_leads(pipeline, question):
+    answer = pipeline.ask(question)
+    assert answer.intent is Intent.LEAD and not answer.abstained
+    top = {c.measure: c for c in answer.citations[:5]}
+    assert len(set(top) & set(SHANTYTOWN_LEADS)) >= 3
+    for number, citation in top.items():
+        if number in SHANTYTOWN_LEADS:
+            assert citation.lead_department == SHANTYTOWN_LEADS[number]
+            assert citation.departments == list(RESPONSIBLE[number])
+            assert citation.text.split("（")[0] in answer.answer  # quoted from the text
+
+
+def test_english_answer_names_departments_in_english_with_the_chinese(pipeline):
+    answer = pipeline.ask("Who leads the shantytown renovation financing?")
+    assert answer.language == "en"
+    assert "China Development Bank Jilin Branch (省国开行)" in answer.answer
+    assert "积极争取国家开发银行棚户区专项贷款" in answer.answer  # the measure is quoted in Chinese
+
+
+@pytest.mark.parametrize(
+    ("question", "department", "role"),
+    [
+        ("发改委牵头的措施有哪些？", "省发展改革委", "lead"),
+        ("Which measures does the Department of Finance lead?", "省财政厅", "lead"),
+        ("人社厅参与了哪些措施？", "省人力资源社会保障厅", "any"),
+        ("Which measures involve the China Development Bank?", "省国开行", "any"),
+        ("国开行负责哪些工作", "省国开行", "any"),
+    ],
+)
+def test_department_lists_are_exact(pipeline, question, department, role):
+    answer = pipeline.ask(question)
+    if role == "lead":
+        expected = measures_where(lambda d: d[0] == department)
+    else:
+        expected = measures_where(lambda d: department in d)
+    assert {c.measure for c in answer.citations} == expected
+    assert answer.count == len(expected)
+    assert all(department in c.departments for c in answer.citations)
+
+
+@pytest.mark.parametrize(
+    ("question", "department"),
+    [("发改委牵头多少项措施？", "省发展改革委"), ("How many measures does the NDRC lead?", "省发展改革委"), ("吉林银监局牵头几项？", "吉林银监局")],
+)
+def test_counts_are_exact(pipeline, question, department):
+    answer = pipeline.ask(question)
+    assert answer.intent is Intent.DEPT_LEAD_COUNT
+    assert answer.count == len(measures_where(lambda d: d[0] == department))
+    assert str(answer.count) in answer.answer
+
+
+def test_department_with_topic_filters_by_lead_then_ranks_by_topic(pipeline):
+    answer = pipeline.ask("发改委牵头的交通项目")
+    assert answer.intent is Intent.DEPT_LEAD
+    assert answer.count == len(measures_where(lambda d: d[0] == "省发展改革委"))
+    assert all(c.lead_department == "省发展改革委" for c in answer.citations)
+    assert len(answer.citations) == 5
+    # railways, metro and international transport corridors, all led by the commission
+    assert {c.measure for c in answer.citations[:3]} <= {73, 75, 76, 77}
+
+
+@pytest.mark.parametrize(
+    "question", ["第76条讲了什么", "第七十六条", "措施76", "第76项是谁负责", "What does measure 76 say?", "No. 76", "Who is responsible for item 76?"]
+)
+def test_measure_references(pipeline, question):
+    answer = pipeline.ask(question)
+    assert answer.intent is Intent.MEASURE
+    assert [c.measure for c in answer.citations] == [76]
+    assert answer.citations[0].lead_department == "省发展改革委"
+
+
+def test_unknown_measure_number_says_so(pipeline):
+    answer = pipeline.ask("第200条讲了什么？")
+    assert answer.abstained and answer.citations == []
+    assert "200" in answer.answer and "139" in answer.answer
+
+
+def test_part_reference_lists_the_part(pipeline):
+    answer = pipeline.ask("第八部分有哪些措施")
+    assert {c.measure for c in answer.citations} == set(range(89, 101))
+    assert "切实保障和改善民生" in answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["红烧肉怎么做？", "黑龙江省棚户区改造由哪个部门牵头？", "What's the weather in Changchun tomorrow?", "How do I register a company in Shanghai?"],
+)
+def test_out_of_scope_questions_abstain_with_what_the_library_covers(pipeline, question):
+    answer = pipeline.ask(question)
+    assert answer.abstained and answer.citations == []
+    assert answer.intent is Intent.OUT_OF_SCOPE
+    assert ("139" in answer.answer) and (("棚户区" in answer.answer) or ("shantytown" in answer.answer))
+
+
+def test_follow_ups_refer_to_the_previous_answer(pipeline):
+    conversation = new_conversation()
+    first = pipeline.ask("棚户区改造的融资工作由哪个部门牵头？", conversation_id=conversation)
+    co_departments = pipeline.ask("那配合部门呢？", conversation_id=conversation)
+    assert co_departments.intent is Intent.DEPARTMENTS
+    assert [c.measure for c in co_departments.citations] == [c.measure for c in first.citations]
+    assert "配合：" in co_departments.answer
+    second = pipeline.ask("第二条呢", conversation_id=conversation)
+    assert [c.measure for c in second.citations] == [first.citations[1].measure]
+
+
+def test_english_follow_ups(pipeline):
+    conversation = new_conversation()
+    first = pipeline.ask("How many measures does the Department of Finance lead?", conversation_id=conversation)
+    again = pipeline.ask("and the NDRC?", conversation_id=conversation)
+    assert again.intent is Intent.DEPT_LEAD_COUNT
+    assert again.count == len(measures_where(lambda d: d[0] == "省发展改革委")) != first.count
+    topic = pipeline.ask("Who leads the shantytown renovation financing?", conversation_id=conversation)
+    others = pipeline.ask("and who else is involved?", conversation_id=conversation)
+    assert [c.measure for c in others.citations] == [c.measure for c in topic.citations]
+    assert "with:" in others.answer
+
+
+def test_a_follow_up_without_a_conversation_is_a_fresh_question(pipeline):
+    answer = pipeline.ask("第二条呢")
+    assert answer.intent is Intent.MEASURE
+    assert [c.measure for c in answer.citations] == [2]
