@@ -13,8 +13,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.staticfiles import StaticFiles
+from swagger_ui_bundle import swagger_ui_path
 from starlette.concurrency import run_in_threadpool
 
 from corpus.departments import UnknownDepartmentError
@@ -72,6 +74,8 @@ def create_app(settings: Settings, pipeline: QAPipeline | None = None) -> FastAP
         version="0.1.0",
         summary="Who is responsible for what in Chinese policy documents, answered with citations.",
         lifespan=lifespan,
+        docs_url=None,  # served below from the installed Swagger UI: the default loads it from a CDN
+        redoc_url=None,
     )
     app.add_exception_handler(RequestValidationError, explain_validation_error)
     app.add_exception_handler(PipelineNotReady, report_not_ready)
@@ -85,7 +89,18 @@ def create_app(settings: Settings, pipeline: QAPipeline | None = None) -> FastAP
     def web_page() -> FileResponse:
         return FileResponse(STATIC_DIR / "index.html")
 
+    @app.get("/docs", include_in_schema=False)
+    def api_docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url,
+            title=f"{app.title} API",
+            swagger_js_url="/docs-assets/swagger-ui-bundle.js",
+            swagger_css_url="/docs-assets/swagger-ui.css",
+            swagger_favicon_url="/static/favicon.svg",
+        )
+
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.mount("/docs-assets", StaticFiles(directory=swagger_ui_path), name="docs-assets")
     return app
 
 
