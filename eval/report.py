@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from eval.gold import KINDS, LANGUAGES
 from eval.metrics import K_VALUES, MRR_AT_K, NDCG_AT_K
@@ -49,14 +51,49 @@ QUESTION_COLUMNS: tuple[str, ...] = (
     *QUESTION_METRICS,
 )
 CITED_SHOWN = 10  # cited measures listed per failed question; department lists run to 102 measures
+OVERALL = "all"
+SCOPES: tuple[str, ...] = (OVERALL, *LANGUAGES)
+RANKING_METRIC = f"ndcg@{NDCG_AT_K}"
 
 
-def write_reports(results: dict[str, EvalResult], out_dir: Path, primary: str) -> None:
-    """Write all four reports; `primary` is the configuration broken down by kind and listed question by question."""
+class _ScopedMetrics(BaseModel):
+    """The part of a results.json entry that a comparison reads."""
+
+    overall: Metrics
+    by_language: dict[str, Metrics]
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """A previous release's metrics for one configuration, per scope ("all" and each language)."""
+
+    release: str  # the baseline file's name without .json, e.g. v0.1.0
+    configuration: str
+    scopes: dict[str, Metrics]
+
+
+def read_baseline(path: Path, configuration: str) -> Baseline:
+    """The `configuration` entry of a results.json kept from a previous release."""
+    try:
+        payload = TypeAdapter(dict[str, _ScopedMetrics]).validate_json(path.read_bytes())
+    except OSError as error:
+        raise ValueError(f"cannot read the baseline {path}: {error.strerror}") from None
+    except ValidationError as error:
+        # a plain ValueError: the CLI reports pydantic's own errors as invalid settings
+        raise ValueError(f"the baseline {path} is not a results.json: {error}") from None
+    if configuration not in payload:
+        raise ValueError(f"the baseline {path} has no {configuration!r} configuration; it has: {', '.join(payload) or 'none'}")
+    entry = payload[configuration]
+    return Baseline(path.stem, configuration, {OVERALL: entry.overall, **entry.by_language})
+
+
+def write_reports(results: dict[str, EvalResult], out_dir: Path, primary: str, comparisons: Sequence[str] = ()) -> None:
+    """Write all four reports; `primary` is the configuration broken down by kind and listed question by question,
+    `comparisons` are Markdown lines that report.md shows after the headline metrics."""
     out_dir.mkdir(parents=True, exist_ok=True)
     write_results_json(results, out_dir / RESULTS_JSON)
     write_questions_csv(results, out_dir / QUESTIONS_CSV)
-    write_report_md(results, out_dir / REPORT_MD, primary)
+    write_report_md(results, out_dir / REPORT_MD, primary, comparisons)
     write_comparison_png(results, out_dir / COMPARISON_PNG)
 
 
@@ -79,12 +116,13 @@ def write_questions_csv(results: dict[str, EvalResult], path: Path) -> None:
                 writer.writerow(_question_row(name, outcome))
 
 
-def write_report_md(results: dict[str, EvalResult], path: Path, primary: str) -> None:
+def write_report_md(results: dict[str, EvalResult], path: Path, primary: str, comparisons: Sequence[str] = ()) -> None:
     lines = ["# 政策问答 evaluation", "", "## Headline metrics per configuration", ""]
-    for scope in ("all", *LANGUAGES):
+    for scope in SCOPES:
         lines += [f"### {scope}", ""]
         rows = {name: _scope_metrics(result, scope) for name, result in results.items()}
         lines += _metrics_table("config", rows) + [""]
+    lines += comparisons
 
     result = results[primary]
     lines += [f"## Per kind: {primary}", ""]
@@ -109,6 +147,58 @@ def write_report_md(results: dict[str, EvalResult], path: Path, primary: str) ->
             "",
         ]
     path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def against_previous_release(baseline: Baseline, current_name: str, current: EvalResult | None) -> list[str]:
+    """Markdown: per scope, each headline metric in the previous release and now, and the change."""
+    lines = ["## Against the previous release", ""]
+    if current is None:
+        return lines + [f"Not compared: this run did not include {current_name}.", ""]
+    lines += [
+        f"Previous: release {baseline.release}, configuration {baseline.configuration}. Now: {current_name}. "
+        "Change is now minus previous; for false_abstention_rate lower is better.",
+        "",
+    ]
+    for scope in SCOPES:
+        previous, now = baseline.scopes.get(scope, {}), _scope_metrics(current, scope)
+        lines += [f"### {scope}", "", "| metric | previous | now | change |", "|---|---:|---:|---:|"]
+        for metric in HEADLINE_METRICS:
+            before, after = previous.get(metric), now.get(metric)
+            change = f"{after - before:+.3f}" if before is not None and after is not None else "–"
+            lines.append(f"| {metric} | {_score(before)} | {_score(after)} | {change} |")
+        lines.append("")
+    return lines
+
+
+def hybrid_versus_single(hybrid_name: str, hybrid: EvalResult, singles: dict[str, EvalResult]) -> list[str]:
+    """Markdown: per scope, the hybrid's nDCG@10 against the best single retriever's, and a plain yes or no."""
+    lines = [
+        "## Does hybrid beat the best single retriever?",
+        "",
+        f"{RANKING_METRIC} of {hybrid_name} against the best of {', '.join(singles)} in each scope.",
+        "",
+        f"| scope | {hybrid_name} | best single | its {RANKING_METRIC} | difference | {hybrid_name} better? |",
+        "|---|---:|---|---:|---:|---|",
+    ]
+    verdicts: dict[str, bool] = {}
+    for scope in SCOPES:
+        ours = _scope_metrics(hybrid, scope).get(RANKING_METRIC)
+        theirs = {name: value for name, result in singles.items() if (value := _scope_metrics(result, scope).get(RANKING_METRIC)) is not None}
+        if ours is None or not theirs:
+            continue
+        best = max(theirs, key=theirs.__getitem__)
+        difference = ours - theirs[best]
+        verdicts[scope] = difference > 0
+        lines.append(f"| {scope} | {ours:.3f} | {best} | {theirs[best]:.3f} | {difference:+.3f} | {'yes' if verdicts[scope] else 'no'} |")
+    losing = [scope for scope, better in verdicts.items() if not better]
+    winning = [scope for scope, better in verdicts.items() if better]
+    if not verdicts:
+        summary = f"Not compared: no scope has an {RANKING_METRIC} for both."
+    elif not losing:
+        summary = f"**Yes**: {hybrid_name} beats the best single retriever in every scope."
+    else:
+        summary = f"**No** in {', '.join(losing)}" + (f"; yes in {', '.join(winning)}." if winning else ".")
+    return lines + ["", summary, ""]
 
 
 def write_comparison_png(results: dict[str, EvalResult], path: Path) -> None:
@@ -155,7 +245,11 @@ def failed_checks(outcome: QuestionResult) -> list[str]:
 
 
 def _scope_metrics(result: EvalResult, scope: str) -> Metrics:
-    return result.overall if scope == "all" else result.by_language.get(scope, {})
+    return result.overall if scope == OVERALL else result.by_language.get(scope, {})
+
+
+def _score(value: float | None) -> str:
+    return "–" if value is None else f"{value:.3f}"
 
 
 def _metrics_table(label: str, rows: dict[str, Metrics]) -> list[str]:
@@ -163,7 +257,7 @@ def _metrics_table(label: str, rows: dict[str, Metrics]) -> list[str]:
     rule = "|---|---:|" + "---:|" * len(HEADLINE_METRICS)
     body = [
         f"| {name} | {int(metrics.get('questions', 0))} | "
-        + " | ".join(f"{metrics[metric]:.3f}" if metric in metrics else "–" for metric in HEADLINE_METRICS)
+        + " | ".join(_score(metrics.get(metric)) for metric in HEADLINE_METRICS)
         + " |"
         for name, metrics in rows.items()
     ]

