@@ -7,6 +7,11 @@ from pathlib import Path
 import bm25s
 import numpy as np
 
+# Okapi's term-frequency saturation and length normalisation, shared with the Milvus backend so that
+# its BM25 scores match these.
+K1 = 1.5
+B = 0.75
+
 
 class BM25Method(str, Enum):
     """The bm25s scoring variant (Kamphuis et al., 2020)."""
@@ -35,8 +40,8 @@ class BM25Retriever:
     def build(
         cls,
         corpus_tokens: list[list[str]],
-        k1: float = 1.5,
-        b: float = 0.75,
+        k1: float = K1,
+        b: float = B,
         method: BM25Method | str = BM25Method.LUCENE,
     ) -> BM25Retriever:
         if isinstance(method, str):

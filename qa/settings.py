@@ -7,7 +7,10 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from corpus.library import BUNDLED_LIBRARY
+from index.backend import Backend
 from index.fusion import FusionMode
+
+MILVUS_LITE_FILE = "milvus.db"
 
 
 class Settings(BaseSettings):
@@ -19,6 +22,10 @@ class Settings(BaseSettings):
     bm25: bool = Field(default=True, description="Use the BM25 retriever")
     fusion: FusionMode = FusionMode.ZSCORE
     top_k: int = Field(default=5, ge=1, le=50)
+    backend: Backend = Field(default=Backend.EMBEDDED, description="Where the index lives: embedded or milvus")
+    milvus_uri: str = Field(default="", description="Milvus server address, e.g. http://host:19530; empty for a milvus-lite file in data_dir")
+    milvus_token: str = Field(default="", description="Milvus server credentials, 'user:password' or an API key; empty for none")
+    milvus_collection: str = Field(default="policy_passages", description="The Milvus collection (an alias of the latest build)")
 
     host: str = "127.0.0.1"
     port: int = 8000
@@ -35,3 +42,7 @@ class Settings(BaseSettings):
     @property
     def encoder_specs(self) -> list[str]:
         return [spec.strip() for spec in self.encoder.split(",") if spec.strip()]
+
+    @property
+    def milvus_address(self) -> str:
+        return self.milvus_uri or str(self.data_dir / MILVUS_LITE_FILE)
