@@ -15,9 +15,8 @@ from pathlib import Path
 import numpy as np
 
 from eval.gold import OUT_OF_SCOPE, load_gold
-from index.hybrid import IndexConfig
 from qa.abstention import CALIBRATION_FILE, AbstentionModel, AbstentionPolicy, config_key
-from qa.pipeline import QAPipeline
+from qa.pipeline import QAPipeline, index_config
 from qa.settings import Settings
 
 FALSE_ABSTENTION_BUDGET = 0.045  # the product allows 5%; the small margin is for questions the gold set lacks
@@ -112,7 +111,7 @@ def calibrate(settings: Settings, gold_path: Path, path: Path = CALIBRATION_FILE
         if len(set(observations.in_scope[observations.languages == language])) < 2:
             raise ValueError(f"{gold_path} needs in-scope and out-of-scope {language} questions answered by retrieval to calibrate")
     model = fit_model(observations)
-    key = config_key(IndexConfig(tuple(settings.encoder_specs), settings.bm25, settings.fusion))
+    key = config_key(index_config(settings))
     entry = {
         "model": model.to_json(),
         "calibrated_on": gold_path.name,

@@ -135,24 +135,28 @@ def comparison_sections(results: dict[str, EvalResult], baseline: Baseline | Non
     return lines
 
 
+def configuration_settings(settings: Settings, name: str) -> Settings:
+    """The settings of a named configuration: the given settings with its overrides."""
+    if name not in CONFIGURATIONS:
+        raise ValueError(f"unknown configuration {name!r}; valid names: {', '.join(CONFIGURATIONS)}")
+    return settings.model_copy(update=CONFIGURATIONS[name])
+
+
 def run(
     settings: Settings, gold_path: Path, out_dir: Path, configs: list[str], baseline: Baseline | None = None
 ) -> dict[str, EvalResult]:
     """Evaluate each named configuration, write the reports to out_dir (compared with `baseline`, a previous
     release, if given) and return the results by name."""
-    valid = ", ".join(CONFIGURATIONS)
     if not configs:
-        raise ValueError(f"no configuration given; valid names: {valid}")
-    unknown = [name for name in configs if name not in CONFIGURATIONS]
-    if unknown:
-        raise ValueError(f"unknown configuration(s): {', '.join(unknown)}; valid names: {valid}")
+        raise ValueError(f"no configuration given; valid names: {', '.join(CONFIGURATIONS)}")
+    configured = {name: configuration_settings(settings, name) for name in configs}
     # Imported here so that scoring and reporting do not load the retrieval stack and its encoders.
     from qa.pipeline import QAPipeline
 
     questions = load_gold(gold_path)
     results: dict[str, EvalResult] = {}
-    for name in configs:
-        pipeline = QAPipeline.from_settings(settings.model_copy(update=CONFIGURATIONS[name]))
+    for name, configured_settings in configured.items():
+        pipeline = QAPipeline.from_settings(configured_settings)
         results[name] = evaluate(questions, pipeline.ask)
     primary = DEFAULT_CONFIGURATION if DEFAULT_CONFIGURATION in results else configs[0]
     write_reports(results, out_dir, primary, comparison_sections(results, baseline))

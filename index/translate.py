@@ -169,6 +169,10 @@ class QueryTranslator:
         the tokenizer, so that each stays one token in the documents as in the questions."""
         return sorted(self._curated_terms)
 
+    def load_dictionary(self) -> None:
+        """Build the CC-CEDICT table now rather than on the first word the glossary lacks."""
+        self._cedict()
+
     def _cedict(self) -> _PhraseTable:
         with self._lock:
             if self._dictionary is None:

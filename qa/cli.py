@@ -102,8 +102,10 @@ def command_eval(settings: Settings, args: argparse.Namespace) -> int:
 
 def command_calibrate(settings: Settings, args: argparse.Namespace) -> int:
     from eval.calibration import calibrate
+    from eval.runner import configuration_settings
 
-    print(json.dumps(calibrate(settings, args.gold), ensure_ascii=False, indent=2))
+    for name in args.configs:
+        print(json.dumps(calibrate(configuration_settings(settings, name), args.gold), ensure_ascii=False, indent=2))
     return 0
 
 
@@ -127,7 +129,7 @@ def command_bench(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from eval.runner import CONFIGURATIONS
+    from eval.runner import CONFIGURATIONS, DEFAULT_CONFIGURATION
 
     parser = argparse.ArgumentParser(prog="qa", description="政策问答: who is responsible for what, answered from policy documents.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -162,8 +164,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     evaluate.set_defaults(handler=command_eval)
 
-    calibrate = commands.add_parser("calibrate", help="calibrate the abstention threshold on the gold set")
+    calibrate = commands.add_parser("calibrate", help="calibrate the abstention model on the gold set")
     calibrate.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
+    calibrate.add_argument(
+        "--configs", nargs="+", default=[DEFAULT_CONFIGURATION], help="configurations to calibrate (default: the current settings)"
+    )
     calibrate.set_defaults(handler=command_calibrate)
 
     bench = commands.add_parser("bench", help="measure build time, cold start and /ask latency")

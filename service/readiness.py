@@ -26,7 +26,9 @@ class PipelineHolder:
 
     def load(self, settings: Settings) -> None:
         try:
-            self._pipeline = QAPipeline.from_settings(settings)
+            pipeline = QAPipeline.from_settings(settings)
+            pipeline.warm_up()  # ready means ready: the first users do not pay for lazy loading
+            self._pipeline = pipeline
         except Exception as error:  # any failure must surface on /readyz rather than die with the thread
             logger.exception("loading the question-answering pipeline failed")
             self._failure = f"loading the index failed: {error}"

