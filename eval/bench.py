@@ -9,7 +9,6 @@ import http.client
 import json
 import math
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -20,7 +19,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import chain, count, islice
 from pathlib import Path
-from typing import IO
 
 from pydantic import BaseModel
 
@@ -28,17 +26,14 @@ from eval.gold import GOLD_PATH, GoldQuestion, load_gold
 from eval.runner import CONFIGURATIONS
 from qa.pipeline import QAPipeline
 from qa.settings import Settings
+from service.child_process import HOST, ServiceFailed, service_process
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-SERVICE_APP = "service.app:create_app_from_env"
-HOST = "127.0.0.1"
 BENCH_JSON = "bench.json"
 BENCH_MD = "bench.md"
 REQUESTS_JSONL = "requests.jsonl"
 BM25_ONLY = "bm25"
 REQUEST_TIMEOUT_SECONDS = 60.0
-READY_POLL_SECONDS = 0.5
-STOP_TIMEOUT_SECONDS = 10.0
 KIB_PER_MIB = 1024
 PERCENTILES = (50, 90, 99)
 
@@ -302,54 +297,13 @@ def percentile(sorted_values: list[float], p: int) -> float:
 
 @contextmanager
 def running_service(env: dict[str, str], deadline: Deadline, log: Log) -> Iterator[tuple[subprocess.Popen, int]]:
-    """The service under uvicorn on a free 127.0.0.1 port, once /readyz answers 200; stopped on exit."""
-    port = free_port()
-    command = [
-        sys.executable, "-m", "uvicorn", "--factory", SERVICE_APP,
-        "--host", HOST, "--port", str(port), "--log-level", "warning",
-    ]
-    log(f"starting the service on {HOST}:{port}")
-    with tempfile.TemporaryFile() as server_log:
-        process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=server_log, stderr=subprocess.STDOUT)
-        try:
-            wait_until_ready(process, port, server_log, deadline)
-            yield process, port
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=STOP_TIMEOUT_SECONDS)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-
-
-def wait_until_ready(process: subprocess.Popen, port: int, server_log: IO[bytes], deadline: Deadline) -> None:
-    while True:
-        if process.poll() is not None:
-            server_log.seek(0)
-            raise BenchError(f"the service exited with {process.returncode}:\n{server_log.read().decode(errors='replace')[-4000:]}")
-        connection = http.client.HTTPConnection(HOST, port, timeout=READY_POLL_SECONDS * 10)
-        try:
-            connection.request("GET", "/readyz")
-            response = connection.getresponse()
-            body = response.read().decode("utf-8", errors="replace")
-            if response.status == 200:
-                return
-            # Without Retry-After the 503 reports a failed load: waiting longer will not help.
-            if response.getheader("retry-after") is None:
-                raise BenchError(f"the service could not load its index: {body}")
-        except (OSError, http.client.HTTPException):
-            pass  # not listening yet
-        finally:
-            connection.close()
-        deadline.remaining("the service start")
-        time.sleep(READY_POLL_SECONDS)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
+    """The service on a free 127.0.0.1 port, once /readyz answers 200; stopped on exit."""
+    log("starting the service")
+    try:
+        with service_process(env, timeout_seconds=deadline.remaining("the service start"), cwd=REPO_ROOT) as service:
+            yield service.process, int(service.url.rsplit(":", 1)[1])
+    except ServiceFailed as error:
+        raise BenchError(str(error)) from None
 
 
 def peak_rss_mib(pid: int) -> float:

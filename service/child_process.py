@@ -1,0 +1,89 @@
+"""The service in a child process under uvicorn on a free 127.0.0.1 port, for benchmarks and
+end-to-end tests that must meet the real server rather than an in-process client."""
+from __future__ import annotations
+
+import http.client
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+HOST = "127.0.0.1"
+SERVICE_FACTORY = "service.app:create_app_from_env"
+POLL_SECONDS = 0.2
+STOP_TIMEOUT_SECONDS = 10.0
+LOG_TAIL_CHARS = 4000
+
+
+class ServiceFailed(RuntimeError):
+    """The child service exited, could not load its index, or was not ready in time."""
+
+
+@dataclass(frozen=True)
+class RunningService:
+    process: subprocess.Popen
+    url: str
+
+
+@contextmanager
+def service_process(
+    env: Mapping[str, str],
+    app: str = SERVICE_FACTORY,
+    ready_path: str = "/readyz",
+    timeout_seconds: float = 300.0,
+    cwd: Path | None = None,
+) -> Iterator[RunningService]:
+    """`uvicorn --factory app` with exactly `env`, yielded once `ready_path` answers 200; stopped on exit."""
+    port = _free_port()
+    command = [sys.executable, "-m", "uvicorn", "--factory", app, "--host", HOST, "--port", str(port), "--log-level", "warning"]
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(command, cwd=cwd, env=dict(env), stdout=log, stderr=subprocess.STDOUT)
+        try:
+            _wait_until_ready(process, port, ready_path, log, time.monotonic() + timeout_seconds)
+            yield RunningService(process, f"http://{HOST}:{port}")
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=STOP_TIMEOUT_SECONDS)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def _wait_until_ready(process: subprocess.Popen, port: int, ready_path: str, log: IO[bytes], deadline: float) -> None:
+    last = "no answer"
+    while True:
+        if process.poll() is not None:
+            log.seek(0)
+            tail = log.read().decode(errors="replace")[-LOG_TAIL_CHARS:]
+            raise ServiceFailed(f"the service exited with {process.returncode}:\n{tail}")
+        connection = http.client.HTTPConnection(HOST, port, timeout=5)
+        try:
+            connection.request("GET", ready_path)
+            response = connection.getresponse()
+            body = response.read().decode("utf-8", errors="replace")
+            if response.status == 200:
+                return
+            last = f"{response.status} {body}"
+            # a 503 without Retry-After reports a failed load: waiting longer will not help
+            if response.status == 503 and response.getheader("retry-after") is None:
+                raise ServiceFailed(f"the service could not load its index: {body}")
+        except (OSError, http.client.HTTPException) as error:
+            last = repr(error)  # not listening yet
+        finally:
+            connection.close()
+        if time.monotonic() > deadline:
+            raise ServiceFailed(f"the service was not ready in time; {ready_path}: {last}")
+        time.sleep(POLL_SECONDS)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
