@@ -68,6 +68,24 @@ class Retriever(Protocol):
     def score(self, query: Query) -> RetrieverResult: ...
 
 
+class NamedRetriever(Protocol):
+    name: str
+
+
+class SearchIndex(Protocol):
+    """What the pipeline searches: the embedded HybridIndex, or the Milvus backend's index."""
+
+    passages: list[Passage]
+    fusion: FusionMode
+
+    @property
+    def retrievers(self) -> Sequence[NamedRetriever]: ...
+
+    def search(self, query: Query, k: int, rows: Sequence[int] | None = None) -> Ranking: ...
+
+    def vocabulary(self, query: Query) -> QueryVocabulary | None: ...
+
+
 class LexicalRetriever:
     name = LEXICAL
 

@@ -9,7 +9,7 @@ from corpus.library import Library
 from corpus.models import Passage, PassageKind
 from index.backend import Backend
 from index.fusion import FusionMode
-from index.hybrid import HybridIndex, IndexConfig, Query, Ranking, open_index
+from index.hybrid import IndexConfig, Query, Ranking, SearchIndex, open_index
 from index.store import IndexStore
 from index.tokenizer import Tokenizer
 from index.translate import QueryTranslator
@@ -19,10 +19,9 @@ from qa.compose import Composer
 from qa.conversation import ConversationMemory, Turn
 from qa.places import OtherJurisdictions
 from qa.settings import Settings
-from qa.understanding import QuestionReader, Understanding
+from qa.understanding import DEPARTMENT_LIST_INTENTS, QuestionReader, Understanding
 
 MAX_QUESTION_CHARS = 500
-DEPARTMENT_INTENTS = {Intent.DEPT_LEAD, Intent.DEPT_ALL, Intent.DEPT_LEAD_COUNT, Intent.DEPT_ALL_COUNT}
 LEAD_ONLY_INTENTS = {Intent.DEPT_LEAD, Intent.DEPT_LEAD_COUNT}
 COUNT_INTENTS = {Intent.DEPT_LEAD_COUNT, Intent.DEPT_ALL_COUNT}
 RETRIEVAL_INTENTS = {Intent.LEAD, Intent.DEPARTMENTS, Intent.TOPIC}
@@ -57,7 +56,7 @@ class QAPipeline:
         self,
         library: Library,
         registry: DepartmentRegistry,
-        index: HybridIndex,
+        index: SearchIndex,
         translator: QueryTranslator,
         abstention: AbstentionPolicy,
         top_k: int = 5,
@@ -139,7 +138,7 @@ class QAPipeline:
             return self._follow_up(understanding, previous, k)
         if intent is Intent.MEASURE:
             return self._measures(understanding)
-        if intent in DEPARTMENT_INTENTS:
+        if intent in DEPARTMENT_LIST_INTENTS:
             return self._department(understanding, understanding.departments[0], k)
         return self._retrieve(understanding, intent, k)
 
@@ -246,7 +245,7 @@ class QAPipeline:
         inherited = replace(
             understanding, departments=understanding.departments or previous.understanding.departments, topic=previous.understanding.topic
         )
-        if understanding.departments and previous_intent in DEPARTMENT_INTENTS:
+        if understanding.departments and previous_intent in DEPARTMENT_LIST_INTENTS:
             # "那发改委呢？" after "财政厅牵头多少项？": the same question about another department
             return self._department(replace(inherited, intent=previous_intent), understanding.departments[0], k)
         if understanding.departments:
