@@ -219,8 +219,13 @@ def test_safe_mode_question_gets_an_encrypted_answer(server):
     reply = decrypted_reply(response, nonce)
 
     assert reply.target == "oSafe" and reply.source == ACCOUNT
-    assert "No. 91 | Lead: China Development Bank Jilin Branch (省国开行)" in reply.content
-    assert "No. 94 | Lead: Provincial Financial Affairs Office (省金融办)" in reply.content
+    for line in (
+        "No. 91 | Lead: China Development Bank Jilin Branch (省国开行)",
+        "No. 92 | Lead: Provincial Development and Reform Commission (省发展改革委)",
+        "No. 93 | Lead: China Development Bank Jilin Branch (省国开行)",
+        "No. 94 | Lead: Provincial Financial Affairs Office (省金融办)",
+    ):
+        assert line in reply.content
 
 
 def test_plaintext_post_with_a_bad_signature_is_forbidden(server):
