@@ -7,6 +7,8 @@ from pathlib import Path
 import bm25s
 import numpy as np
 
+from index.choices import parse_choice
+
 # Okapi's term-frequency saturation and length normalisation, shared with the Milvus backend so that
 # its BM25 scores match these.
 K1 = 1.5
@@ -22,12 +24,8 @@ class BM25Method(str, Enum):
     ROBERTSON = "robertson"
 
     @classmethod
-    def from_str(cls, value: str) -> BM25Method:
-        try:
-            return cls(value)
-        except ValueError:
-            valid = ", ".join(method.value for method in cls)
-            raise ValueError(f"unknown BM25 method {value!r}; valid methods: {valid}") from None
+    def parse(cls, value: str) -> BM25Method:
+        return parse_choice(cls, value, "BM25 method")
 
 
 class BM25Retriever:
@@ -45,7 +43,7 @@ class BM25Retriever:
         method: BM25Method | str = BM25Method.LUCENE,
     ) -> BM25Retriever:
         if isinstance(method, str):
-            method = BM25Method.from_str(method)
+            method = BM25Method.parse(method)
         # Ids in first-seen order rather than bm25s's set order, so that the same corpus
         # always saves the same index files.
         vocabulary: dict[str, int] = {}

@@ -11,6 +11,8 @@ from enum import Enum
 
 import numpy as np
 
+from index.choices import parse_choice
+
 RRF_K = 60  # the constant from Cormack et al. (2009); damps the weight of the very top ranks
 
 
@@ -20,10 +22,7 @@ class FusionMode(str, Enum):
 
     @classmethod
     def parse(cls, value: str) -> FusionMode:
-        try:
-            return cls(value)
-        except ValueError:
-            raise ValueError(f"unknown fusion mode {value!r}; valid: {', '.join(m.value for m in cls)}") from None
+        return parse_choice(cls, value, "fusion mode")
 
 
 @dataclass(frozen=True)

@@ -124,7 +124,7 @@ def test_building_twice_saves_identical_files(corpus_tokens, tmp_path):
 
 
 def test_method_names_parse_and_unknown_ones_list_the_valid_ones(corpus_tokens):
-    assert BM25Method.from_str("robertson") is BM25Method.ROBERTSON
+    assert BM25Method.parse("robertson") is BM25Method.ROBERTSON
     with pytest.raises(ValueError, match="lucene, robertson"):
         BM25Retriever.build(corpus_tokens, method="okapi")
 
