@@ -169,13 +169,6 @@ class DepartmentRegistry:
         forms = (form for department in self.departments for form in department.chinese_forms)
         return list(dict.fromkeys(forms))
 
-    def english_names(self) -> dict[str, str]:
-        return {
-            " ".join(form.lower().split()): department.name
-            for department in self.departments
-            for form in department.english_forms
-        }
-
 
 def _lookup_keys(text: str) -> Iterator[str]:
     key = fold(text).removesuffix("的").strip()

@@ -207,10 +207,3 @@ def test_surface_forms_are_the_chinese_names_and_aliases(registry):
     assert not any(re.search(r"[A-Za-z]", form) for form in forms)
 
 
-def test_english_names_map_lowercase_forms_to_canonical_names(registry):
-    names = registry.english_names()
-    assert names["department of finance"] == "省财政厅"
-    assert names["provincial development and reform commission"] == "省发展改革委"
-    assert names["ndrc"] == "省发展改革委"
-    assert all(key == key.lower() for key in names)
-    assert set(names.values()) == {d.name for d in registry.departments}
