@@ -102,7 +102,7 @@ class Understanding:
     subsections: tuple[int, ...] = ()
     topic: str = ""  # the question without department names, references and question words
     ordinal: int | None = None  # "第二条呢" in a follow-up: the n-th citation of the previous answer
-    cues: frozenset[str] = field(default_factory=frozenset)  # lead / participate / count / departments
+    cues: frozenset[str] = field(default_factory=frozenset)  # which kinds of wording it uses: "lead", "count", "yes_no", …
 
 
 def detect_language(text: str) -> str:

@@ -4,8 +4,6 @@ from __future__ import annotations
 import csv
 import json
 import math
-import sys
-import types
 from collections.abc import Sequence
 
 import pytest
@@ -263,30 +261,16 @@ def test_run_rejects_unknown_configuration(tmp_path):
         run(Settings(), tmp_path / "gold.jsonl", tmp_path, [])
 
 
-def test_run_builds_one_pipeline_per_configuration(tmp_path, monkeypatch):
-    built: list[Settings] = []
-
-    class StandInPipeline:
-        """Answers from ANSWERS; stands in for qa.pipeline.QAPipeline, which these tests must not load."""
-
-        @classmethod
-        def from_settings(cls, settings: Settings) -> StandInPipeline:
-            built.append(settings)
-            return cls()
-
-        def ask(self, question: str, top_k: int | None = None, conversation_id: str | None = None) -> Answer:
-            return ANSWERS[question]
-
-    monkeypatch.setitem(sys.modules, "qa.pipeline", types.SimpleNamespace(QAPipeline=StandInPipeline))
+def test_run_scores_each_configuration_on_the_real_pipeline(tmp_path, qa_env):
     gold_path = tmp_path / "gold.jsonl"
     gold_path.write_text("".join(question.model_dump_json() + "\n" for question in QUESTIONS), encoding="utf-8")
 
-    results = run(Settings(), gold_path, tmp_path / "out", ["bm25", "hybrid-rrf"])
+    results = run(Settings(data_dir=qa_env["QA_DATA_DIR"]), gold_path, tmp_path / "out", ["bm25", "hybrid-rrf"])
 
     assert list(results) == ["bm25", "hybrid-rrf"]
-    assert (built[0].encoder, built[0].bm25) == ("", True)
-    assert built[1].fusion == "rrf" and built[1].encoder == Settings().encoder
-    assert results["bm25"].overall["questions"] == len(QUESTIONS)
+    for result in results.values():
+        assert result.overall["questions"] == len(QUESTIONS)
+        assert [row.gold.id for row in result.questions] == [question.id for question in QUESTIONS]
     # hybrid was not run, so the first configuration named is the one broken down in the report
     assert "## Per kind: bm25" in (tmp_path / "out" / REPORT_MD).read_text(encoding="utf-8")
 

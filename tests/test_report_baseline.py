@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import json
-import sys
-import types
 from pathlib import Path
 
 import pytest
@@ -12,7 +10,6 @@ from eval.gold import GoldQuestion
 from eval.report import REPORT_MD, Baseline, read_baseline, write_reports
 from eval.result import EvalResult, Metrics
 from eval.runner import BASELINES_DIR, chosen_baseline, comparison_sections, newest_baseline
-from qa.answer import Answer, Intent
 from qa.cli import main
 
 
@@ -160,24 +157,14 @@ def test_unreadable_baselines_are_explained(tmp_path: Path):
 
 OUT_OF_SCOPE = [
     GoldQuestion(id="oos-zh-001", q="红烧肉怎么做？", lang="zh", kind="oos", relevant=[], related=[], lead=[], count=None),
-    GoldQuestion(id="oos-en-001", q="What is the weather?", lang="en", kind="oos", relevant=[], related=[], lead=[], count=None),
+    GoldQuestion(id="oos-en-001", q="What's the weather in Changchun tomorrow?", lang="en", kind="oos", relevant=[], related=[], lead=[], count=None),
 ]
 
 
-class DecliningPipeline:
-    """Declines every question; stands in for qa.pipeline.QAPipeline, which these tests must not load."""
-
-    @classmethod
-    def from_settings(cls, settings: object) -> DecliningPipeline:
-        return cls()
-
-    def ask(self, question: str, top_k: int | None = None, conversation_id: str | None = None) -> Answer:
-        return Answer(question=question, language="zh", intent=Intent.OUT_OF_SCOPE, answer="", abstained=True, citations=[], count=None)
-
-
 @pytest.fixture
-def eval_arguments(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    monkeypatch.setitem(sys.modules, "qa.pipeline", types.SimpleNamespace(QAPipeline=DecliningPipeline))
+def eval_arguments(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, qa_env: dict[str, str]) -> list[str]:
+    """`qa eval` on the real pipeline, over questions it declines."""
+    monkeypatch.setenv("QA_DATA_DIR", qa_env["QA_DATA_DIR"])
     gold = tmp_path / "gold.jsonl"
     gold.write_text("".join(question.model_dump_json() + "\n" for question in OUT_OF_SCOPE), encoding="utf-8")
     return ["eval", "--gold", str(gold), "--out", str(tmp_path / "out"), "--configs", "hybrid"]
