@@ -7,7 +7,7 @@ from corpus.departments import DepartmentRegistry
 from corpus.library import Library
 from corpus.models import Passage
 from qa.answer import Answer, Citation, Intent
-from qa.understanding import Understanding
+from qa.understanding import DEPARTMENT_LIST_INTENTS, Understanding
 
 LIST_PREVIEW_CHARS = 36  # long lists quote the opening of each measure; the citation holds the rest
 
@@ -43,7 +43,7 @@ class Composer:
         language = understanding.language
         citations = [cite(passage, score) for passage, score in passages]
         lines = [heading or self._heading(understanding, intent, len(citations) if count is None else count)]
-        detailed = intent in (Intent.LEAD, Intent.DEPARTMENTS, Intent.MEASURE, Intent.TOPIC, Intent.FOLLOW_UP)
+        detailed = intent not in DEPARTMENT_LIST_INTENTS
         for passage, _ in passages:
             lines.append(self._line(passage, language, detailed))
         return Answer(

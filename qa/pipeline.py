@@ -267,9 +267,7 @@ class QAPipeline:
         rows = []
         for document in self.library.documents:
             part_titles = {p.title for p in document.parts if p.number in understanding.parts}
-            subsection_titles = {
-                s.title.rstrip("。") for p in document.parts for s in p.subsections if s.number in understanding.subsections
-            }
+            subsection_titles = {s.title for p in document.parts for s in p.subsections if s.number in understanding.subsections}
             for passage in document.passages:
                 if passage.part in part_titles or passage.subsection in subsection_titles:
                     rows.append(self._rows[id(passage)])
