@@ -6,7 +6,20 @@ from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
-Kind = Literal["lead", "departments", "dept_lead", "dept_all", "dept_lead_count", "measure", "topic", "oos"]
+Kind = Literal[
+    "lead",
+    "departments",
+    "dept_lead",
+    "dept_all",
+    "dept_lead_count",
+    "dept_all_count",
+    "measure",
+    "topic",
+    "yes_no",
+    "either_or",
+    "follow_up",
+    "oos",
+]
 Language = Literal["zh", "en"]
 
 KINDS: tuple[str, ...] = get_args(Kind)
@@ -14,9 +27,14 @@ LANGUAGES: tuple[str, ...] = get_args(Language)
 OUT_OF_SCOPE = "oos"
 # Questions about one department: `lead` holds that department's canonical name and `relevant` every
 # measure it leads (dept_lead, dept_lead_count) or appears in (dept_all).
-DEPARTMENT_KINDS: tuple[str, ...] = ("dept_lead", "dept_all", "dept_lead_count")
+DEPARTMENT_KINDS: tuple[str, ...] = ("dept_lead", "dept_all", "dept_lead_count", "dept_all_count")
+COUNT_KINDS: tuple[str, ...] = ("dept_lead_count", "dept_all_count")
+# yes/no questions expect "yes" or "no"; either/or questions expect the canonical name of the one that leads
+YES_NO = ("yes", "no")
+VERDICT_KINDS: tuple[str, ...] = ("yes_no", "either_or")
 
-GOLD_PATH = Path(__file__).with_name("gold.jsonl")
+GOLD_PATH = Path(__file__).with_name("gold.jsonl")  # the fitted part: rules, lexicons and models may learn from it
+TEST_PATH = Path(__file__).with_name("test.jsonl")  # the held-out part: written separately, never fitted on
 
 
 class GoldQuestion(BaseModel):
@@ -31,6 +49,8 @@ class GoldQuestion(BaseModel):
     related: list[int]  # measures it may also cite without penalty
     lead: list[str]  # expected lead departments, or for department kinds the department asked about
     count: int | None
+    expect: str | None = None  # yes_no: "yes" | "no"; either_or: the department (canonical name) that leads
+    context: list[str] = []  # earlier questions of the same conversation, asked first (follow_up)
 
     @model_validator(mode="after")
     def _consistent_with_kind(self) -> GoldQuestion:
@@ -38,8 +58,16 @@ class GoldQuestion(BaseModel):
             raise ValueError("an out-of-scope question expects no measures, departments or count")
         if self.kind in DEPARTMENT_KINDS and len(self.lead) != 1:
             raise ValueError("a department question names exactly one department in `lead`")
-        if self.kind == "dept_lead_count" and self.count != len(self.relevant):
+        if self.kind in COUNT_KINDS and self.count != len(self.relevant):
             raise ValueError("a how-many question's count must equal the number of relevant measures")
+        if self.kind == "yes_no" and self.expect not in YES_NO:
+            raise ValueError(f"a yes/no question expects one of {', '.join(YES_NO)}")
+        if self.kind == "either_or" and not self.expect:
+            raise ValueError("an either/or question expects the department that leads")
+        if self.kind not in VERDICT_KINDS and self.expect is not None:
+            raise ValueError("only yes/no and either/or questions have `expect`")
+        if self.kind == "follow_up" and not self.context:
+            raise ValueError("a follow-up question needs the earlier questions of its conversation in `context`")
         if set(self.relevant) & set(self.related):
             raise ValueError("a measure cannot be both relevant and related")
         return self

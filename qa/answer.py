@@ -16,8 +16,31 @@ class Intent(str, Enum):
     DEPT_ALL_COUNT = "dept_all_count"  # how many measures does D take part in
     MEASURE = "measure"  # what does measure N say / who is responsible for it
     TOPIC = "topic"  # plain-words topic
+    YES_NO = "yes_no"  # does D lead X? — answered yes or no
+    EITHER_OR = "either_or"  # does D1 or D2 lead X? — answered with the one that does
     FOLLOW_UP = "follow_up"
     OUT_OF_SCOPE = "oos"
+
+
+class Verdict(str, Enum):
+    YES = "yes"
+    NO = "no"
+
+
+class Role(str, Enum):
+    LEAD = "lead"  # listed first: 牵头部门
+    CO = "co"  # listed after the lead: 配合部门
+    ANY = "any"  # leads or supports
+
+
+class AnswerItem(BaseModel):
+    """One fact of the direct answer: a department and the cited measures in which it has a role."""
+
+    department: str = Field(description="The department as the document names it")
+    label: str = Field(description="The department's name in the answer's language")
+    role: Role
+    measures: list[int] = Field(description="Measure numbers, each one among the citations")
+    document: str
 
 
 class Citation(BaseModel):
@@ -35,7 +58,11 @@ class Answer(BaseModel):
     question: str
     language: Literal["zh", "en"]
     intent: Intent
-    answer: str
+    direct: str = Field(description="One sentence that answers the question from the cited measures")
+    answer: str = Field(description="The direct answer followed by one line per citation, as plain text")
+    items: list[AnswerItem] = Field(default_factory=list, description="The facts the direct answer states, as data")
+    verdict: Verdict | None = Field(default=None, description="yes/no questions: whether the named department leads")
+    choice: str | None = Field(default=None, description="either/or questions: the named department that leads")
     abstained: bool
     citations: list[Citation] = Field(description="Ranked best first")
     count: int | None = Field(default=None, description="The exact number asked for by a how-many question")
