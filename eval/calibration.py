@@ -19,7 +19,7 @@ from qa.abstention import CALIBRATION_FILE, AbstentionModel, AbstentionPolicy, c
 from qa.pipeline import QAPipeline, index_config
 from qa.settings import Settings
 
-FALSE_ABSTENTION_BUDGET = 0.045  # the product allows 5%; the small margin is for questions the gold set lacks
+FALSE_ABSTENTION_BUDGET = 0.02  # rules answer the near-miss kinds (figures, dates, procedures, places); the model must rarely refuse a real question
 L2_PENALTY = 1.0
 ITERATIONS = 5000
 LEARNING_RATE = 0.1

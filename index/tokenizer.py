@@ -69,6 +69,11 @@ class Tokenizer:
         tokens = self._jieba().cut_for_search(_normalise(text), HMM=_USE_HMM)
         return [token for token in tokens if _is_term(token)]
 
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Where jieba's words (search granularity, so the words inside a long word too) start and
+        end in `text`, which the caller has normalised already: offsets index `text` itself."""
+        return [(start, end) for _, start, end in self._jieba().tokenize(text.lower(), mode="search", HMM=_USE_HMM)]
+
     def rarity(self, word: str) -> float:
         """How rare a word is in general Chinese: minus the log of its share of jieba's word
         counts. A question's rare word that the corpus lacks is what the question is about."""

@@ -15,6 +15,7 @@ from tqdm import tqdm
 from corpus.library import LibraryError
 from index.store import IndexStore, UnusableIndexError
 from qa.pipeline import InvalidQuestionError, QAPipeline
+from qa.render_text import render_text
 from qa.settings import Settings
 
 EXIT_USAGE = 2
@@ -66,7 +67,7 @@ def command_ask(settings: Settings, args: argparse.Namespace) -> int:
     if args.json:
         print(answer.model_dump_json(indent=2))
     else:
-        print(answer.answer)
+        print(render_text(answer))
     return 0
 
 
@@ -102,8 +103,11 @@ def command_eval(settings: Settings, args: argparse.Namespace) -> int:
 
 def command_calibrate(settings: Settings, args: argparse.Namespace) -> int:
     from eval.calibration import calibrate
+    from eval.intent_calibration import calibrate_intents
     from eval.runner import configuration_settings
 
+    # the classifier first: the abstention model sees questions as the fitted reader understands them
+    print(json.dumps(calibrate_intents(args.gold), ensure_ascii=False, indent=2))
     for name in args.configs:
         print(json.dumps(calibrate(configuration_settings(settings, name), args.gold), ensure_ascii=False, indent=2))
     return 0

@@ -1,4 +1,5 @@
-"""Answer composition: extractive text in the question's language, every claim tied to a citation."""
+"""Answer composition: a direct answer first, built from the cited measures, then one line per
+citation; extractive, in the question's language, every claim tied to a citation."""
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -6,10 +7,12 @@ from collections.abc import Sequence
 from corpus.departments import DepartmentRegistry
 from corpus.library import Library
 from corpus.models import Passage
-from qa.answer import Answer, Citation, Intent
+from qa.answer import Answer, AnswerItem, Citation, Intent, Role, Verdict
 from qa.understanding import DEPARTMENT_LIST_INTENTS, Understanding
 
 LIST_PREVIEW_CHARS = 36  # long lists quote the opening of each measure; the citation holds the rest
+DIRECT_QUOTE_CHARS = 60  # a measure asked about by number is quoted in the direct answer up to here
+DIRECT_MEASURES = 3  # a who-is-responsible direct answer spells out the roles of at most this many measures
 
 
 def cite(passage: Passage, score: float) -> Citation:
@@ -25,10 +28,67 @@ def cite(passage: Passage, score: float) -> Citation:
     )
 
 
+def _numbers(measures: Sequence[int], language: str) -> str:
+    """第91、93条 / measures 91 and 93."""
+    if language == "zh":
+        return f"第{'、'.join(map(str, measures))}条"
+    words = [str(n) for n in measures]
+    listed = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+    return f"measure{'s' if len(words) > 1 else ''} {listed}"
+
+
+def _join(labels: Sequence[str], language: str) -> str:
+    if language == "zh":
+        return "、".join(labels)
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+
+
+def _measured(passages: Sequence[Passage]) -> list[Passage]:
+    return [p for p in passages if p.measure is not None]
+
+
 class Composer:
     def __init__(self, registry: DepartmentRegistry, library: Library):
         self.registry = registry
         self.library = library
+
+    def department_label(self, name: str, language: str) -> str:
+        """English answers name the department in English with the Chinese as written."""
+        if language == "zh":
+            return name
+        department = self.registry.get(name)
+        return f"{department.english} ({name})" if department else name
+
+    def _short_label(self, name: str, language: str) -> str:
+        if language == "zh":
+            return name
+        department = self.registry.get(name)
+        return department.english if department else name
+
+    # -- items: the facts a direct answer states ------------------------------------------------
+
+    def lead_items(self, passages: Sequence[Passage], language: str) -> list[AnswerItem]:
+        """Each lead department with the cited measures it leads, in the order of the citations."""
+        by_lead: dict[tuple[str, str], list[int]] = {}
+        for passage in _measured(passages):
+            if passage.lead_department:
+                by_lead.setdefault((passage.lead_department, passage.document), []).append(passage.measure)
+        return [
+            AnswerItem(department=name, label=self.department_label(name, language), role=Role.LEAD, measures=measures, document=document)
+            for (name, document), measures in by_lead.items()
+        ]
+
+    def co_items(self, passages: Sequence[Passage], language: str) -> list[AnswerItem]:
+        by_department: dict[tuple[str, str], list[int]] = {}
+        for passage in _measured(passages):
+            for name in passage.co_departments:
+                by_department.setdefault((name, passage.document), []).append(passage.measure)
+        return [
+            AnswerItem(department=name, label=self.department_label(name, language), role=Role.CO, measures=measures, document=document)
+            for (name, document), measures in by_department.items()
+        ]
+
+    # -- answers ----------------------------------------------------------------------------------
 
     def answer(
         self,
@@ -36,28 +96,38 @@ class Composer:
         intent: Intent,
         passages: Sequence[tuple[Passage, float]],
         count: int | None = None,
-        heading: str | None = None,
+        direct: str | None = None,
+        items: list[AnswerItem] | None = None,
+        verdict: Verdict | None = None,
+        choice: str | None = None,
     ) -> Answer:
         """An answer citing `passages`; `count` is the size of the whole set when only part of it is
-        cited; `heading` replaces the first line the intent would give."""
+        cited; `direct` and `items`, where given, replace those the intent would give."""
         language = understanding.language
-        citations = [cite(passage, score) for passage, score in passages]
-        lines = [heading or self._heading(understanding, intent, len(citations) if count is None else count)]
+        cited = [passage for passage, _ in passages]
+        if items is None:
+            items = self._items(understanding, intent, cited, language)
+        if direct is None:
+            direct = self._direct(understanding, intent, cited, items, count)
         detailed = intent not in DEPARTMENT_LIST_INTENTS
-        for passage, _ in passages:
-            lines.append(self._line(passage, language, detailed))
+        lines = [direct, *(self._line(passage, language, detailed) for passage in cited)]
         return Answer(
-            question=understanding.question,
+            question=understanding.question.asked,
             language=language,
             intent=intent,
-            direct=lines[0],
+            direct=direct,
             answer="\n".join(lines),
+            items=items,
+            verdict=verdict,
+            choice=choice,
             abstained=False,
-            citations=citations,
+            citations=[cite(passage, score) for passage, score in passages],
             count=count,
         )
 
     def abstain(self, understanding: Understanding, intent: Intent, reason: str | None = None) -> Answer:
+        """No answer: why, and what the library covers. Never repeats the question's own words,
+        which may be text addressed to the system rather than a question."""
         zh = understanding.language == "zh"
         scope = "；".join(f"《{e.title}》：{e.scope}" for e in self.library.catalog) if zh else "; ".join(
             f"{e.title_en or e.title}: {e.scope_en or e.scope}" for e in self.library.catalog
@@ -71,7 +141,7 @@ class Composer:
             else " Try: who leads a piece of work, which measures a department leads or joins, or what measure N says."
         )
         return Answer(
-            question=understanding.question,
+            question=understanding.question.asked,
             language=understanding.language,
             intent=intent,
             direct=reason,
@@ -80,47 +150,127 @@ class Composer:
             citations=[],
         )
 
-    @staticmethod
-    def scope_heading(titles: list[str], n: int, language: str) -> str:
-        if language == "zh":
-            return f"{'、'.join(f'「{t}」' for t in titles)}中的内容（共{n}段）："
-        return f"Under {', '.join(f'“{t}”' for t in titles)} ({n} passages):"
-
-    @staticmethod
-    def uncovered_places(places: list[str], language: str) -> str:
-        if language == "zh":
-            return f"文库中的文件不涉及{'、'.join(places)}。"
-        return f"The library's documents do not cover {', '.join(places)}."
-
-    def department_label(self, name: str, language: str) -> str:
-        """English answers name the department in English with the Chinese as written."""
-        if language == "zh":
-            return name
-        department = self.registry.get(name)
-        return f"{department.english} ({name})" if department else name
-
-    def _heading(self, understanding: Understanding, intent: Intent, n: int) -> str:
-        zh = understanding.language == "zh"
-        topic = understanding.topic
-        department = understanding.departments[0].name if understanding.departments else ""
-        label = self.department_label(department, understanding.language) if department else ""
-        if intent in (Intent.DEPT_LEAD, Intent.DEPT_LEAD_COUNT):
-            if zh:
-                return f"{label}牵头的措施共{n}项" + (f"，与「{topic}」相关的如下：" if topic else "：")
-            return f"{label} leads {n} measure{'s' if n != 1 else ''}" + (f"; those on “{topic}”:" if topic else ":")
-        if intent in (Intent.DEPT_ALL, Intent.DEPT_ALL_COUNT):
-            if zh:
-                return f"{label}参与（牵头或配合）的措施共{n}项" + (f"，与「{topic}」相关的如下：" if topic else "：")
-            return f"{label} takes part in (leads or supports) {n} measure{'s' if n != 1 else ''}" + (
-                f"; those on “{topic}”:" if topic else ":"
-            )
-        if intent is Intent.LEAD:
-            return f"「{topic}」相关措施及其牵头部门（列第一位的为牵头部门）：" if zh else f"Measures on “{topic}” and who leads them:"
+    def _items(self, understanding: Understanding, intent: Intent, cited: list[Passage], language: str) -> list[AnswerItem]:
+        if intent in DEPARTMENT_LIST_INTENTS:
+            department = understanding.departments[0].name
+            role = Role.LEAD if intent in (Intent.DEPT_LEAD, Intent.DEPT_LEAD_COUNT) else Role.ANY
+            measures = [p.measure for p in _measured(cited)]
+            document = cited[0].document if cited else ""
+            return [AnswerItem(department=department, label=self.department_label(department, language), role=role, measures=measures, document=document)]
         if intent is Intent.DEPARTMENTS:
-            return f"「{topic}」相关措施及其责任部门：" if zh else f"Measures on “{topic}” and the departments responsible:"
+            return self.lead_items(cited, language) + self.co_items(cited, language)
+        return self.lead_items(cited, language)
+
+    def _direct(self, understanding: Understanding, intent: Intent, cited: list[Passage], items: list[AnswerItem], count: int | None) -> str:
+        language = understanding.language
+        zh = language == "zh"
+        measured = _measured(cited)
+        if intent in DEPARTMENT_LIST_INTENTS:
+            return self._department_direct(understanding, intent, measured, count if count is not None else len(measured))
+        if not measured:
+            where = "、".join(dict.fromkeys(p.subsection or p.part for p in cited if p.subsection or p.part))
+            if zh:
+                return f"相关内容见{where}（共{len(cited)}段），未列明责任部门。" if where else f"相关内容共{len(cited)}段，未列明责任部门。"
+            return f"The passages on this ({len(cited)}) name no responsible department" + (f"; they are under {where}." if where else ".")
         if intent is Intent.MEASURE:
-            return "原文如下：" if zh else "The text (quoted in Chinese):"
-        return f"与「{topic}」相关的措施：" if zh else f"Measures related to “{topic}”:"
+            return self._measure_direct(measured, language)
+        if intent is Intent.DEPARTMENTS:
+            return self._roles_direct(measured[:DIRECT_MEASURES], language)
+        leads = [item for item in items if item.role is Role.LEAD]
+        if not leads:
+            return "相关措施未列明牵头部门。" if zh else "The measures on this name no lead department."
+        if zh:
+            listed = "、".join(f"{item.label}（{_numbers(item.measures, language)}）" for item in leads)
+            if intent is Intent.TOPIC:
+                return f"相关的是{_numbers([p.measure for p in measured], language)}，由{listed}牵头。"
+            return f"这项工作由{listed}牵头。" if len(measured) > 1 else f"{_numbers(leads[0].measures, language)}由{leads[0].label}牵头。"
+        clauses = [f"{self._short_label(item.department, language)} leads {_numbers(item.measures, language)}" for item in leads]
+        if intent is Intent.TOPIC:
+            return f"The measures on this are {_numbers([p.measure for p in measured], language).removeprefix('measures ').removeprefix('measure ')}; " + "; ".join(clauses) + "."
+        return "; ".join(clauses) + "."
+
+    def _roles_direct(self, measured: list[Passage], language: str) -> str:
+        """第91条由省国开行牵头，省住房城乡建设厅、省财政厅配合；… / Measure 91: led by …, with …; …"""
+        parts = []
+        for passage in measured:
+            if passage.lead_department is None:
+                parts.append(f"{_numbers([passage.measure], language)}未列明责任部门" if language == "zh" else f"measure {passage.measure} names no department")
+                continue
+            lead = self._short_label(passage.lead_department, language)
+            co = [self._short_label(d, language) for d in passage.co_departments]
+            if language == "zh":
+                text = f"第{passage.measure}条由{lead}牵头" + (f"，{'、'.join(co)}{'等' if passage.ends_with_deng else ''}配合" if co else "")
+            else:
+                text = f"measure {passage.measure} is led by {lead}" + (f", with {_join(co, language)}" if co else "")
+            parts.append(text)
+        if language == "zh":
+            return "；".join(parts) + "。"
+        sentence = "; ".join(parts) + "."
+        return sentence[0].upper() + sentence[1:]
+
+    def _measure_direct(self, measured: list[Passage], language: str) -> str:
+        if len(measured) > 1:
+            return self._roles_direct(measured, language)
+        passage = measured[0]
+        body = passage.body if len(passage.body) <= DIRECT_QUOTE_CHARS else passage.body[:DIRECT_QUOTE_CHARS] + "…"
+        roles = self._roles_direct([passage], language).rstrip("。.")
+        return f"{roles}：“{body}”" if language == "zh" else f"{roles}: “{body}”"
+
+    def _department_direct(self, understanding: Understanding, intent: Intent, measured: list[Passage], n: int) -> str:
+        language = understanding.language
+        zh = language == "zh"
+        department = understanding.departments[0].name
+        label = self._short_label(department, language)
+        numbers = [p.measure for p in measured]
+        counting = intent in (Intent.DEPT_LEAD_COUNT, Intent.DEPT_ALL_COUNT)
+        leads_only = intent in (Intent.DEPT_LEAD, Intent.DEPT_LEAD_COUNT)
+        if leads_only:
+            head = f"{label}牵头{n}项措施" if zh else f"{label} leads {n} measure{'s' if n != 1 else ''}"
+        else:
+            led = sum(1 for p in self.library.measures() if p.lead_department == department)
+            supported = n - led if counting or not understanding.has_topic else None
+            if zh:
+                head = f"{label}参与{n}项措施" + (f"（牵头{led}项、配合{supported}项）" if supported is not None else "")
+            else:
+                head = f"{label} takes part in {n} measure{'s' if n != 1 else ''}" + (
+                    f" (leads {led}, supports {supported})" if supported is not None else ""
+                )
+        if n == 0:
+            return head + "。" if zh else head + "."
+        if counting or not numbers:
+            return head + "。" if zh else head + "."
+        if zh:
+            return f"{head}：{_numbers(numbers, language)}。"
+        return f"{head}: {', '.join(map(str, numbers))}."
+
+    def verdict_direct(self, understanding: Understanding, verdict: Verdict, measured: list[Passage]) -> str:
+        """是。第8条由省财政厅牵头。 / No. Measure 8 is led by …"""
+        zh = understanding.language == "zh"
+        roles = self._roles_direct(measured[:DIRECT_MEASURES], understanding.language)
+        if zh:
+            return ("是。" if verdict is Verdict.YES else "不是。") + roles
+        return ("Yes. " if verdict is Verdict.YES else "No. ") + roles
+
+    def choice_direct(self, understanding: Understanding, choice: str | None, measured: list[Passage]) -> str:
+        """是省发展改革委牵头：第31条由… / Neither: measure 31 is led by …"""
+        zh = understanding.language == "zh"
+        roles = self._roles_direct(measured[:DIRECT_MEASURES], understanding.language)
+        if choice is None:
+            return f"都不是：{roles}" if zh else f"Neither. {roles}"
+        label = self._short_label(choice, understanding.language)
+        return f"是{label}牵头。{roles}" if zh else f"{label} leads. {roles}"
+
+    @staticmethod
+    def scope_direct(titles: list[str], n: int, language: str) -> str:
+        if language == "zh":
+            return f"{'、'.join(f'「{t}」' for t in titles)}中的内容共{n}段。"
+        return f"Under {', '.join(f'“{t}”' for t in titles)} there are {n} passages."
+
+    @staticmethod
+    def uncovered(subjects: list[str], language: str) -> str:
+        if language == "zh":
+            return f"文库中的文件不涉及{'、'.join(subjects)}。"
+        return f"The library's documents do not cover {', '.join(subjects)}."
 
     def _line(self, passage: Passage, language: str, detailed: bool) -> str:
         zh = language == "zh"

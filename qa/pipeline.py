@@ -1,6 +1,7 @@
 """The question-answering pipeline: understand the question, find what answers it, compose the answer."""
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
@@ -9,35 +10,35 @@ from corpus.library import Library
 from corpus.models import Passage, PassageKind
 from index.backend import Backend
 from index.fusion import FusionMode
-from index.hybrid import IndexConfig, Query, Ranking, SearchIndex, open_index
+from index.hybrid import Hit, IndexConfig, Query, Ranking, SearchIndex, open_index
 from index.store import IndexStore
 from index.tokenizer import Tokenizer
 from index.translate import QueryTranslator
 from qa.abstention import AbstentionPolicy, VocabularyEvidence, evidence
-from qa.answer import Answer, Intent
+from qa.answer import Answer, Intent, Role, Verdict
 from qa.compose import Composer
 from qa.conversation import ConversationMemory, Turn
 from qa.places import OtherJurisdictions
+from qa.lexicon import Cue
+from qa.question import InvalidQuestionError, Question, validate_question
 from qa.settings import Settings
 from qa.understanding import DEPARTMENT_LIST_INTENTS, QuestionReader, Understanding
 
-MAX_QUESTION_CHARS = 500
+__all__ = ["InvalidQuestionError", "QAPipeline", "validate_question"]
+
 LEAD_ONLY_INTENTS = {Intent.DEPT_LEAD, Intent.DEPT_LEAD_COUNT}
 COUNT_INTENTS = {Intent.DEPT_LEAD_COUNT, Intent.DEPT_ALL_COUNT}
-RETRIEVAL_INTENTS = {Intent.LEAD, Intent.DEPARTMENTS, Intent.TOPIC}
-
-
-class InvalidQuestionError(ValueError):
-    pass
-
-
-def validate_question(question: str) -> str:
-    stripped = question.strip()
-    if not stripped:
-        raise InvalidQuestionError("the question is empty")
-    if len(stripped) > MAX_QUESTION_CHARS:
-        raise InvalidQuestionError(f"the question is {len(stripped)} characters long; the limit is {MAX_QUESTION_CHARS}")
-    return stripped
+RETRIEVAL_INTENTS = {Intent.LEAD, Intent.DEPARTMENTS, Intent.TOPIC, Intent.YES_NO, Intent.EITHER_OR}
+WHO_INTENTS = {Intent.LEAD, Intent.DEPARTMENTS, Intent.YES_NO, Intent.EITHER_OR}
+# A citation is kept while its fused score is at least this share of the best one: past the drop,
+# passages are padding rather than answers. Fitted on the gold part (qa calibrate prints the sweep).
+RELEVANCE_SHARE = 0.6
+# The figures and dates a question asks for must stand in the passages that answer it
+FIGURE_IN_TEXT = re.compile(
+    r"\d+(?:\.\d+)?\s*(?:亿|万|千|%|％|元|公里|千米|米|吨|千瓦|瓦|户|人|个|项|家|套|平方|亩|公顷|斤|座|条|处|所)"
+    r"|[一二三四五六七八九十百千万亿]+(?:亿|万)(?:元|亩|斤|人|户)?"
+)
+DATE_IN_TEXT = re.compile(r"(?:19|20)\d\d\s*年|\d{1,2}\s*月|\d+\s*年(?:左右|内|时间)|年底|年末|年内|前完成|之前|期间")
 
 
 def index_config(settings: Settings) -> IndexConfig:
@@ -51,6 +52,17 @@ def build_tokenizer(registry: DepartmentRegistry, translator: QueryTranslator) -
     return Tokenizer(user_words=[*registry.surface_forms(), *translator.chinese_terms()])
 
 
+def relevant_hits(hits: Sequence[Hit], share: float = RELEVANCE_SHARE) -> list[Hit]:
+    """The hits before relevance drops: those scoring at least `share` of the best (fused scores of
+    the answering passages are positive; a non-positive best keeps only itself)."""
+    if not hits:
+        return []
+    best = hits[0].score
+    if best <= 0:
+        return list(hits[:1])
+    return [hit for hit in hits if hit.score >= share * best]
+
+
 class QAPipeline:
     def __init__(
         self,
@@ -60,6 +72,7 @@ class QAPipeline:
         translator: QueryTranslator,
         abstention: AbstentionPolicy,
         top_k: int = 5,
+        tokenizer: Tokenizer | None = None,
     ):
         self.library = library
         self.registry = registry
@@ -67,13 +80,14 @@ class QAPipeline:
         self.translator = translator
         self.abstention = abstention
         self.top_k = top_k
-        self.reader = QuestionReader(registry)
+        self.reader = QuestionReader(registry, tokenizer or build_tokenizer(registry, translator), knows=self._knows)
         self.composer = Composer(registry, library)
         self.memory = ConversationMemory()
         self.other_jurisdictions = OtherJurisdictions.load(
             (passage.text for passage in library.passages), (document.issuer for document in library.documents)
         )
-        self._rows = {id(passage): row for row, passage in enumerate(index.passages)}
+        self._rows = {passage.id: row for row, passage in enumerate(index.passages)}
+        self._years = {int(year) for passage in library.passages for year in re.findall(r"(?:19|20)\d\d", passage.text)}
 
     @classmethod
     def from_settings(
@@ -88,6 +102,7 @@ class QAPipeline:
         library = Library.load(settings.library_dir)
         registry = DepartmentRegistry.load()
         translator = QueryTranslator()
+        tokenizer = build_tokenizer(registry, translator)
         config = index_config(settings)
         if config.backend is Backend.MILVUS:
             # Imported here: pymilvus is an optional extra that the embedded index does without.
@@ -99,7 +114,7 @@ class QAPipeline:
                 config,
                 settings.milvus_address,
                 settings.milvus_collection,
-                build_tokenizer(registry, translator),
+                tokenizer,
                 build_missing=build_missing,
                 force=force,
                 progress=progress,
@@ -111,12 +126,13 @@ class QAPipeline:
                 library.checksum,
                 config,
                 IndexStore(settings.data_dir),
-                build_tokenizer(registry, translator),
+                tokenizer,
                 build_missing=build_missing,
                 force=force,
                 progress=progress,
             )
-        return cls(library, registry, index, translator, abstention or AbstentionPolicy.for_config(config), settings.top_k)
+        policy = abstention or AbstentionPolicy.for_config(config)
+        return cls(library, registry, index, translator, policy, settings.top_k, tokenizer)
 
     def warm_up(self) -> None:
         """Load what the first questions would otherwise wait for: jieba's dictionary, the encoders'
@@ -124,33 +140,62 @@ class QAPipeline:
         self.translator.load_dictionary()
         self.index.search(Query(text="政策", lexical_text="政策"), 1)
 
+    def understand(self, question: str, in_conversation: bool = False) -> Understanding:
+        return self.reader.read(Question.parse(question), in_conversation)
+
     def ask(self, question: str, top_k: int | None = None, conversation_id: str | None = None) -> Answer:
-        question = validate_question(question)
+        parsed = Question.parse(question)
         previous = self.memory.last(conversation_id)
-        understanding = self.reader.read(question, has_context=previous is not None)
+        understanding = self.reader.read(parsed, in_conversation=previous is not None)
         answer, passages = self._answer(understanding, previous, top_k or self.top_k)
         self.memory.remember(conversation_id, Turn(understanding, answer, tuple(passages)))
         return answer
+
+    def _knows(self, piece: str) -> bool:
+        """Whether a piece of a question's subject names something the library's text uses."""
+        lexical = piece if script_is_chinese(piece) else " ".join(self.translator.translate(piece))
+        vocabulary = self.index.vocabulary(Query(text=piece, lexical_text=lexical))
+        if vocabulary is None:
+            return len(piece) >= 2
+        unknown = set(vocabulary.unknown)
+        return any(len(term) > 1 and term not in unknown for term in vocabulary.terms)
 
     def _answer(self, understanding: Understanding, previous: Turn | None, k: int) -> tuple[Answer, list[Passage]]:
         intent = understanding.intent
         if intent is Intent.FOLLOW_UP and previous is not None:
             return self._follow_up(understanding, previous, k)
+        if intent is Intent.OUT_OF_SCOPE:
+            return self.composer.abstain(understanding, Intent.OUT_OF_SCOPE, self._out_of_scope_reason(understanding)), []
         if intent is Intent.MEASURE:
             return self._measures(understanding)
         if intent in DEPARTMENT_LIST_INTENTS:
             return self._department(understanding, understanding.departments[0], k)
         return self._retrieve(understanding, intent, k)
 
+    def _out_of_scope_reason(self, understanding: Understanding) -> str | None:
+        zh = understanding.language == "zh"
+        if Cue.INJECTION in understanding.cues:
+            return "这不是关于文件内容的问题，无法回答。" if zh else "That is not a question about the documents, so it cannot be answered."
+        if understanding.line_ref:
+            return "文件按条编号，没有行号或页码可查。" if zh else "The documents are numbered by measure, not by line or page."
+        if Cue.PROCEDURE in understanding.cues:
+            return (
+                "文件规定的是各部门的职责分工，不涉及个人办理的流程和材料。"
+                if zh
+                else "The documents assign responsibilities to departments; they do not describe how individuals apply."
+            )
+        return None
+
     def _measures(self, understanding: Understanding) -> tuple[Answer, list[Passage]]:
         found = [p for n in understanding.measures for d in self.library.documents if (p := d.measure(n)) is not None]
+        missing = [n for n in understanding.measures if not any(p.measure == n for p in found)]
         if not found:
-            missing = "、".join(str(n) for n in understanding.measures)
             total = len(self.library.measures())
+            numbers = "、".join(map(str, missing))
             reason = (
-                f"文库中没有第{missing}条措施（共{total}条）。"
+                f"文库中没有第{numbers}条措施（共{total}条）。"
                 if understanding.language == "zh"
-                else f"There is no measure {missing} (the library has {total})."
+                else f"There is no measure {', '.join(map(str, missing))} (the library has {total})."
             )
             return self.composer.abstain(understanding, Intent.MEASURE, reason), []
         return self.composer.answer(understanding, Intent.MEASURE, [(p, 1.0) for p in found]), found
@@ -164,9 +209,11 @@ class QAPipeline:
             for p in self.library.measures()
             if (p.lead_department == department.name if leads_only else department.name in p.departments)
         ]
-        if understanding.topic and intent not in COUNT_INTENTS and measures:
-            ranking = self._search(understanding, k, rows=[self._rows[id(p)] for p in measures])
-            ranked = [(hit.passage, hit.score) for hit in ranking.hits]
+        # filter by topic only where the question names one the library knows ("发改委牵头的交通项目"),
+        # never by a stray word ("连配合的也算上")
+        if understanding.has_topic and intent not in COUNT_INTENTS and measures:
+            ranking = self._search(understanding, len(measures), rows=[self._rows[p.id] for p in measures])
+            ranked = [(hit.passage, hit.score) for hit in relevant_hits(ranking.hits)[:k]]
         else:
             ranked = [(p, 1.0) for p in measures]
         answer = self.composer.answer(understanding, intent, ranked, count=len(measures))
@@ -174,43 +221,81 @@ class QAPipeline:
 
     def _retrieve(self, understanding: Understanding, intent: Intent, k: int) -> tuple[Answer, list[Passage]]:
         rows = self._scope_rows(understanding)
-        if rows is not None and not understanding.topic:
+        if rows is not None and not understanding.has_topic:
             listed = [self.index.passages[row] for row in rows]
             titles = list(dict.fromkeys(p.subsection if understanding.subsections else p.part for p in listed))
-            heading = self.composer.scope_heading(titles, len(listed), understanding.language)
-            return self.composer.answer(understanding, intent, [(p, 1.0) for p in listed], heading=heading), listed
-        if rows is None and (places := self._places_out_of_scope(understanding, intent)):
-            reason = self.composer.uncovered_places(places, understanding.language)
+            direct = self.composer.scope_direct(titles, len(listed), understanding.language)
+            return self.composer.answer(understanding, intent, [(p, 1.0) for p in listed], direct=direct), listed
+        if rows is None and (uncovered := self._uncovered(understanding, intent)):
+            reason = self.composer.uncovered(uncovered, understanding.language)
             return self.composer.abstain(understanding, Intent.OUT_OF_SCOPE, reason), []
         ranking = self._search(understanding, k, rows)
         if not ranking.hits or (rows is None and self.abstention.should_abstain(self._evidence(understanding, ranking), understanding.language)):
             return self.composer.abstain(understanding, Intent.OUT_OF_SCOPE), []
-        hits = ranking.hits
-        if intent in (Intent.LEAD, Intent.DEPARTMENTS):
+        hits = relevant_hits(ranking.hits)
+        if intent in WHO_INTENTS:
             # who-is-responsible questions are answered by measures: only they name departments
             hits = [hit for hit in hits if hit.passage.kind is PassageKind.MEASURE] or hits
-        passages = [(hit.passage, hit.score) for hit in hits]
-        return self.composer.answer(understanding, intent, passages), [p for p, _ in passages]
+        passages = [hit.passage for hit in hits]
+        if (reason := self._unstated(understanding, passages)) is not None:
+            return self.composer.abstain(understanding, Intent.OUT_OF_SCOPE, reason), []
+        scored = [(hit.passage, hit.score) for hit in hits]
+        if intent is Intent.YES_NO:
+            return self._yes_no(understanding, scored), passages
+        if intent is Intent.EITHER_OR:
+            return self._either_or(understanding, scored), passages
+        return self.composer.answer(understanding, intent, scored), passages
+
+    def _yes_no(self, understanding: Understanding, scored: list[tuple[Passage, float]]) -> Answer:
+        """Does the named department lead (or, asked about any role, take part in) the measures on the topic?"""
+        candidate = understanding.departments[0].name
+        measured = [p for p, _ in scored if p.measure is not None]
+        if understanding.role is Role.LEAD:
+            holds = any(p.lead_department == candidate for p in measured)
+        else:
+            holds = any(candidate in p.departments for p in measured)
+        verdict = Verdict.YES if holds else Verdict.NO
+        direct = self.composer.verdict_direct(understanding, verdict, measured)
+        return self.composer.answer(understanding, Intent.YES_NO, scored, direct=direct, verdict=verdict)
+
+    def _either_or(self, understanding: Understanding, scored: list[tuple[Passage, float]]) -> Answer:
+        """Of the departments named, the one that leads the best-ranked measure either of them leads."""
+        candidates = [d.name for d in understanding.departments]
+        measured = [p for p, _ in scored if p.measure is not None]
+        choice = next((p.lead_department for p in measured if p.lead_department in candidates), None)
+        direct = self.composer.choice_direct(understanding, choice, measured)
+        return self.composer.answer(understanding, Intent.EITHER_OR, scored, direct=direct, choice=choice)
+
+    def _unstated(self, understanding: Understanding, passages: list[Passage]) -> str | None:
+        """Why the passages cannot answer a question asking for a figure or a date they do not state."""
+        zh = understanding.language == "zh"
+        text = "".join(p.text for p in passages)
+        if Cue.FIGURE in understanding.cues and not FIGURE_IN_TEXT.search(text):
+            return "相关措施没有写明具体金额或数字。" if zh else "The measures on this state no amount or figure."
+        if Cue.DATE in understanding.cues and not DATE_IN_TEXT.search(text):
+            return "相关措施没有写明具体时间。" if zh else "The measures on this state no date or deadline."
+        return None
 
     def retrieval_evidence(self, question: str) -> dict[str, float] | None:
         """What the abstention model sees for a question answered by retrieval; None for the
         questions it never judges (departments, measure numbers, parts, uncovered places)."""
-        understanding = self.reader.read(validate_question(question))
+        understanding = self.understand(question)
         if understanding.intent not in RETRIEVAL_INTENTS or self._scope_rows(understanding) is not None:
             return None
-        if self._places_out_of_scope(understanding, understanding.intent):
+        if self._uncovered(understanding, understanding.intent):
             return None
         return self._evidence(understanding, self._search(understanding, self.top_k))
 
-    def _places_out_of_scope(self, understanding: Understanding, intent: Intent) -> list[str]:
-        """Other jurisdictions the question asks about; a responsibility question may name one
-        that a measure cites as a model to follow."""
-        asks_who_is_responsible = intent in (Intent.LEAD, Intent.DEPARTMENTS)
-        return [
+    def _uncovered(self, understanding: Understanding, intent: Intent) -> list[str]:
+        """Places and years the question asks about that the library does not cover; a
+        responsibility question may name a place that a measure cites as a model to follow."""
+        places = [
             place.surface
-            for place in self.other_jurisdictions.find(understanding.question)
-            if not (place.mentioned_by_library and asks_who_is_responsible)
+            for place in self.other_jurisdictions.find(understanding.text)
+            if not (place.mentioned_by_library and intent in WHO_INTENTS)
         ]
+        years = [f"{year}年" if understanding.language == "zh" else str(year) for year in understanding.years if year not in self._years]
+        return places + years
 
     def _evidence(self, understanding: Understanding, ranking: Ranking) -> dict[str, float]:
         return evidence(ranking, self._vocabulary(understanding), understanding)
@@ -219,7 +304,7 @@ class QAPipeline:
         """How much of the question the library's vocabulary knows. English is measured against
         the policy glossary, since the dictionary fallback translates anything at all."""
         if understanding.language == "en":
-            return VocabularyEvidence(self.translator.coverage(understanding.topic or understanding.question), 0.0)
+            return VocabularyEvidence(self.translator.coverage(understanding.topic or understanding.text), 0.0)
         vocabulary = self.index.vocabulary(self.query(understanding))
         if vocabulary is None:
             return VocabularyEvidence(1.0, 0.0)
@@ -243,7 +328,10 @@ class QAPipeline:
             chosen = passages[index]
             return self.composer.answer(understanding, Intent.MEASURE, [(chosen, 1.0)]), [chosen]
         inherited = replace(
-            understanding, departments=understanding.departments or previous.understanding.departments, topic=previous.understanding.topic
+            understanding,
+            departments=understanding.departments or previous.understanding.departments,
+            topic=previous.understanding.topic,
+            has_topic=previous.understanding.has_topic,
         )
         if understanding.departments and previous_intent in DEPARTMENT_LIST_INTENTS:
             # "那发改委呢？" after "财政厅牵头多少项？": the same question about another department
@@ -254,9 +342,9 @@ class QAPipeline:
             return self.composer.answer(inherited, Intent.DEPARTMENTS, [(p, 1.0) for p in involved]), involved
         if not passages:
             return self._retrieve(replace(understanding, intent=Intent.TOPIC), Intent.TOPIC, k)
-        if "count" in understanding.cues:
+        if Cue.COUNT in understanding.cues:
             return self.composer.answer(inherited, previous_intent, [(p, 1.0) for p in passages], count=len(passages)), passages
-        lead_only = "lead" in understanding.cues and "departments" not in understanding.cues and "participate" not in understanding.cues
+        lead_only = understanding.role is Role.LEAD and Cue.RESPONSIBLE not in understanding.cues
         intent = Intent.LEAD if lead_only else Intent.DEPARTMENTS
         return self.composer.answer(inherited, intent, [(p, 1.0) for p in passages]), passages
 
@@ -270,16 +358,22 @@ class QAPipeline:
             subsection_titles = {s.title for p in document.parts for s in p.subsections if s.number in understanding.subsections}
             for passage in document.passages:
                 if passage.part in part_titles or passage.subsection in subsection_titles:
-                    rows.append(self._rows[id(passage)])
+                    rows.append(self._rows[passage.id])
         return rows
 
     def _search(self, understanding: Understanding, k: int, rows: Sequence[int] | None = None) -> Ranking:
         return self.index.search(self.query(understanding), k, rows)
 
     def query(self, understanding: Understanding) -> Query:
-        text = understanding.topic or understanding.question
+        """Dense encoders read the question as asked (English too); BM25 reads Chinese: the topic,
+        with any English words in it translated."""
+        text = understanding.topic or understanding.text
         if understanding.language == "en":
-            lexical = " ".join(self.translator.translate(text))
-        else:
-            lexical = text
-        return Query(text=understanding.question if understanding.language == "en" else text, lexical_text=lexical)
+            return Query(text=understanding.text, lexical_text=" ".join(self.translator.translate(text)))
+        english = " ".join(re.findall(r"[A-Za-z][A-Za-z\-']+", text))
+        lexical = f"{text} {' '.join(self.translator.translate(english))}" if english else text
+        return Query(text=text, lexical_text=lexical)
+
+
+def script_is_chinese(text: str) -> bool:
+    return re.search(r"[\u4e00-\u9fff]", text) is not None

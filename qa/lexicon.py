@@ -1,0 +1,120 @@
+"""Cue words per language (lexicon.json), matched on whole tokens so that "called" is not "led",
+"accountable" is not "count" and 我省 is not 我."""
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+
+from index.tokenizer import Tokenizer
+
+LEXICON_PATH = Path(__file__).with_name("lexicon.json")
+_EDGE_PUNCTUATION = " \t\r\n？?。.！!，,：:；;、…~～\"'“”‘’「」《》()（）"
+_LATIN = re.compile(r"[a-z]")
+
+
+class Cue(str, Enum):
+    LEAD = "lead"  # names the lead role: 牵头, leads
+    PARTICIPATE = "participate"  # names a supporting or any role: 参与, 配合, involved
+    ALL_ROLES = "all_roles"  # leading and supporting both count: 配合的也算上
+    RESPONSIBLE = "responsible"  # asks which body is responsible: 谁负责, which departments
+    LEAD_QUESTION = "lead_question"  # asks who leads: 谁牵头, who leads
+    COUNT = "count"
+    LIST = "list"
+    YES_NO = "yes_no"
+    EITHER_OR = "either_or"
+    FOLLOW_UP = "follow_up"
+    PERSONAL = "personal"  # the asker's own case: 我, my
+    PROCEDURE = "procedure"  # how to apply, where to go, what papers
+    FIGURE = "figure"  # amounts, rates, quantities
+    DATE = "date"  # when, deadlines
+    FUTURE = "future"  # later plans than the documents
+    INJECTION = "injection"  # text addressed to the system rather than a question
+    FRAME = "frame"  # words that frame a question rather than name its subject
+
+    @classmethod
+    def parse(cls, name: str) -> Cue:
+        try:
+            return cls(name)
+        except ValueError:
+            raise ValueError(f"unknown cue {name!r}; valid cues: {', '.join(c.value for c in cls)}") from None
+
+
+@dataclass(frozen=True)
+class Entry:
+    words: str
+    at_start: bool
+    at_end: bool
+
+
+@dataclass(frozen=True)
+class Match:
+    cue: Cue
+    language: str
+    start: int
+    end: int
+
+
+def _entry(raw: str) -> Entry:
+    at_start, at_end = raw.startswith("^"), raw.endswith("$") and len(raw) > 1
+    return Entry(raw.strip("^$").lower(), at_start, at_end)
+
+
+class Lexicon:
+    def __init__(self, entries: dict[Cue, dict[str, tuple[Entry, ...]]], tokenizer: Tokenizer):
+        self.entries = entries
+        self.tokenizer = tokenizer
+
+    @classmethod
+    def load(cls, tokenizer: Tokenizer, path: Path = LEXICON_PATH) -> Lexicon:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        entries = {
+            Cue.parse(name): {language: tuple(_entry(word) for word in words) for language, words in by_language.items()}
+            for name, by_language in data.items()
+            if not name.startswith("_")
+        }
+        return cls(entries, tokenizer)
+
+    def words(self, cue: Cue, language: str) -> tuple[str, ...]:
+        return tuple(entry.words for entry in self.entries.get(cue, {}).get(language, ()))
+
+    def chinese_words(self) -> Iterable[str]:
+        """Multi-character Chinese entries, for the segmenter to keep whole."""
+        return {entry.words for by_language in self.entries.values() for entry in by_language.get("zh", ()) if len(entry.words) > 1}
+
+    def matches(self, text: str) -> list[Match]:
+        """Every cue entry found in `text` (normalised) at word boundaries: jieba's word edges in
+        Chinese, non-letters around an English phrase."""
+        lowered = text.lower()
+        edges = {edge for span in self.tokenizer.spans(lowered) for edge in span}
+        first = len(lowered) - len(lowered.lstrip(_EDGE_PUNCTUATION))
+        last = len(lowered.rstrip(_EDGE_PUNCTUATION))
+        found: list[Match] = []
+        for cue, by_language in self.entries.items():
+            for language, entries in by_language.items():
+                for entry in entries:
+                    for start in _occurrences(lowered, entry.words):
+                        end = start + len(entry.words)
+                        if entry.at_start and start != first or entry.at_end and end != last:
+                            continue
+                        if _is_word_at(lowered, start, end, edges, latin=language == "en"):
+                            found.append(Match(cue, language, start, end))
+        return found
+
+
+def _occurrences(text: str, words: str) -> Iterable[int]:
+    start = text.find(words)
+    while start != -1:
+        yield start
+        start = text.find(words, start + 1)
+
+
+def _is_word_at(text: str, start: int, end: int, edges: set[int], latin: bool) -> bool:
+    if latin or _LATIN.search(text[start:end]):
+        before = text[start - 1] if start > 0 else " "
+        after = text[end] if end < len(text) else " "
+        return not (before.isascii() and before.isalnum()) and not (after.isascii() and after.isalnum())
+    return start in edges and end in edges

@@ -1,0 +1,121 @@
+"""Exact references in a question: measure numbers (one, a list or a range), parts, subsections,
+line or page numbers, and "the second one" in a follow-up. Each is cut out of the text it was found in."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from corpus.numerals import NUMERAL_CHARS, parse_chinese_number
+
+NUMBER = rf"(?:\d+|[{NUMERAL_CHARS}]+)"
+RANGE_WORDS = r"(?:-|–|—|~|～|至|到|to|through|thru)"
+LIST_WORDS = r"(?:、|，|,|和|及|与|跟|以及|and|&|,\s*and)"
+_SEPARATOR = rf"\s*(?:{RANGE_WORDS}|{LIST_WORDS})\s*"
+
+MEASURE_PATTERNS = (
+    # 第12条, 第12、13条, 第12条和第13条, 第一百零五条, 第30至35条
+    re.compile(rf"第\s*{NUMBER}(?:\s*(?:条|项|个措施|款))?(?:{_SEPARATOR}(?:第\s*)?{NUMBER})*\s*(?:条|项|号|个措施|款)"),
+    # 措施76, 措施12、13
+    re.compile(rf"(?:措施|举措)\s*(?:第\s*)?{NUMBER}(?:{_SEPARATOR}{NUMBER})*(?![\d{NUMERAL_CHARS}]*(?:部分|项措施|条措施))"),
+    # measure 76, measures 30 and 31, and 40, No. 5, item #7, articles 12-15
+    re.compile(
+        rf"(?<![a-z])(?:measures?|items?|articles?|nos?\.|numbers?|#)\s*(?:no\.?\s*|number\s*|#\s*)?\d+"
+        rf"(?:{_SEPARATOR}(?:measures?\s*|no\.?\s*|#\s*)?\d+)*",
+        re.IGNORECASE,
+    ),
+)
+PART_PATTERNS = (
+    re.compile(rf"第\s*{NUMBER}\s*(?:部分|大部分|章)"),
+    re.compile(r"(?<![a-z])part\s+(?:\d+|[ivxlc]+)\b", re.IGNORECASE),
+)
+SUBSECTION_PATTERNS = (
+    re.compile(rf"[（(]\s*[{NUMERAL_CHARS}]+\s*[）)]"),
+    re.compile(rf"第\s*{NUMBER}\s*(?:小节|节|小项)"),
+    re.compile(r"(?<![a-z])(?:subsection|section)\s+\d+\b", re.IGNORECASE),
+)
+# The documents number their measures, not their lines or pages: such a reference cannot be answered.
+LINE_PATTERNS = (
+    re.compile(rf"第\s*{NUMBER}\s*(?:行|页|段|句)"),
+    # "line 2" alone may be a metro line: a line counts only where it is the document's
+    re.compile(r"(?<![a-z])(?:page|paragraph)s?\s+\d+\b", re.IGNORECASE),
+    re.compile(r"(?<![a-z])lines?\s+\d+\s+(?:of|in|on)\s+(?:the|this)\s+(?:document|text|file|policy|page)", re.IGNORECASE),
+)
+ORDINAL_PATTERNS = (
+    re.compile(rf"^(?:那)?第\s*({NUMBER})\s*(?:条|个|项)呢"),
+    re.compile(r"^(?:and |what about |how about )?the (first|second|third|fourth|fifth|last) one", re.IGNORECASE),
+)
+ENGLISH_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "last": -1}
+ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
+_NUMBER_OR_RANGE = re.compile(rf"(\d+|[{NUMERAL_CHARS}]+|[ivxlc]+\b)|({RANGE_WORDS})", re.IGNORECASE)
+MAX_RANGE = 50  # a wider "range" is more likely two separate numbers than 50 measures asked about at once
+
+
+@dataclass(frozen=True)
+class References:
+    measures: tuple[int, ...] = ()
+    parts: tuple[int, ...] = ()
+    subsections: tuple[int, ...] = ()
+    lines: bool = False  # a line, page or paragraph number was asked about
+    ordinal: int | None = None  # "第二条呢": the n-th citation of the previous answer; -1 for the last
+    rest: str = ""  # the text without the references
+
+
+def number_value(text: str) -> int:
+    lowered = text.lower()
+    if lowered.isdigit():
+        return int(lowered)
+    if lowered.strip("ivxlc") == "":
+        values = [ROMAN[c] for c in lowered]
+        return sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
+    return parse_chinese_number(text)
+
+
+def _numbers_in(match_text: str) -> list[int]:
+    """The numbers one reference names, ranges expanded: "12、13" → 12, 13; "30至32" → 30, 31, 32."""
+    numbers: list[int] = []
+    pending_range = False
+    for number, range_word in _NUMBER_OR_RANGE.findall(match_text):
+        if range_word:
+            pending_range = bool(numbers)
+            continue
+        try:
+            value = number_value(number)
+        except ValueError:
+            continue
+        if pending_range and 0 < value - numbers[-1] <= MAX_RANGE:
+            numbers.extend(range(numbers[-1] + 1, value + 1))
+        else:
+            numbers.append(value)
+        pending_range = False
+    return numbers
+
+
+def _cut(patterns: tuple[re.Pattern[str], ...], text: str) -> tuple[list[int], str, bool]:
+    found: list[int] = []
+    matched = False
+    for pattern in patterns:
+        for match in pattern.finditer(text):
+            matched = True
+            found.extend(_numbers_in(match.group()))
+        text = pattern.sub(" ", text)
+    return list(dict.fromkeys(found)), text, matched
+
+
+def _ordinal(text: str) -> int | None:
+    for pattern in ORDINAL_PATTERNS:
+        match = pattern.search(text.strip())
+        if match:
+            word = match.group(1)
+            return ENGLISH_ORDINALS[word.lower()] if word.lower() in ENGLISH_ORDINALS else number_value(word)
+    return None
+
+
+def find_references(text: str, in_conversation: bool) -> References:
+    ordinal = _ordinal(text) if in_conversation else None
+    if ordinal is not None:
+        return References(ordinal=ordinal, rest="")
+    _, rest, lines = _cut(LINE_PATTERNS, text)
+    measures, rest, _ = _cut(MEASURE_PATTERNS, rest)
+    parts, rest, _ = _cut(PART_PATTERNS, rest)
+    subsections, rest, _ = _cut(SUBSECTION_PATTERNS, rest)
+    return References(tuple(measures), tuple(parts), tuple(subsections), lines, None, rest)

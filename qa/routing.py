@@ -1,0 +1,124 @@
+"""The intent table: conditions on a question's cues and slots → intent, first match wins, in the
+spirit of a conditional router. The table is data (intent_table.json); the conditions are here."""
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from qa.answer import Intent
+from qa.lexicon import Cue
+
+TABLE_PATH = Path(__file__).with_name("intent_table.json")
+CLASSIFY = "classify"  # the route's intent is left to the trained classifier
+FOLLOW_UP_TOPIC_CHARS = 12  # a follow-up names little of its own; a longer subject is a new question
+
+
+@dataclass(frozen=True)
+class Signals:
+    """What routing sees of a question: its cues and the slots filled from it."""
+
+    cues: frozenset[Cue]
+    departments: int
+    measures: int
+    scope_refs: int  # parts and subsections named
+    line_ref: bool
+    ordinal: bool
+    in_conversation: bool
+    topic: str  # the subject left once references, departments and cue words are cut out
+    has_topic: bool  # the subject names something the library's vocabulary knows
+
+
+def _cue(cue: Cue) -> Callable[[Signals], bool]:
+    return lambda s: cue in s.cues
+
+
+def _asks_who(s: Signals) -> bool:
+    return bool(s.cues & {Cue.LEAD_QUESTION, Cue.RESPONSIBLE})
+
+
+def _leads_only(s: Signals) -> bool:
+    return bool(s.cues & {Cue.LEAD, Cue.LEAD_QUESTION}) and not s.cues & {Cue.PARTICIPATE, Cue.ALL_ROLES}
+
+
+SLOTS: dict[str, Callable[[Signals], bool]] = {
+    "context": lambda s: s.in_conversation,
+    "ordinal": lambda s: s.ordinal,
+    "measure_ref": lambda s: s.measures > 0,
+    "scope_ref": lambda s: s.scope_refs > 0,
+    "line_ref": lambda s: s.line_ref,
+    "department": lambda s: s.departments >= 1,
+    "two_departments": lambda s: s.departments >= 2,
+    "topic": lambda s: s.has_topic,
+    # "how many?", "那配合部门呢？": little of its own to ask about, so it is about the last answer
+    "follows_up": lambda s: (Cue.FOLLOW_UP in s.cues or not s.has_topic) and len(s.topic.replace(" ", "")) <= FOLLOW_UP_TOPIC_CHARS,
+    "lead": lambda s: bool(s.cues & {Cue.LEAD, Cue.LEAD_QUESTION}),
+    "leads_only": _leads_only,
+    "asks_who": _asks_who,
+    # "国开行棚改贷款谁负责": naming a department in a who-question does not ask for its list
+    "asks_who_only": lambda s: _asks_who(s) and not s.cues & {Cue.LIST, Cue.COUNT, Cue.ALL_ROLES},
+    "list_asked": lambda s: bool(s.cues & {Cue.LIST, Cue.COUNT, Cue.ALL_ROLES}) and not s.cues & {Cue.YES_NO},
+    "role_or_list": lambda s: bool(s.cues & {Cue.LIST, Cue.COUNT, Cue.LEAD, Cue.PARTICIPATE, Cue.ALL_ROLES, Cue.RESPONSIBLE}),
+}
+CONDITIONS: dict[str, Callable[[Signals], bool]] = {**{cue.value: _cue(cue) for cue in Cue}, **SLOTS}
+
+
+@dataclass(frozen=True)
+class Route:
+    intent: Intent | None  # None: ask the classifier
+    when: tuple[str, ...]
+    unless: tuple[str, ...] = ()
+
+    def matches(self, signals: Signals) -> bool:
+        return all(CONDITIONS[c](signals) for c in self.when) and not any(CONDITIONS[c](signals) for c in self.unless)
+
+
+def _condition(name: str) -> str:
+    if name not in CONDITIONS:
+        raise ValueError(f"unknown condition {name!r}; valid conditions: {', '.join(CONDITIONS)}")
+    return name
+
+
+def _intent(name: str) -> Intent | None:
+    if name == CLASSIFY:
+        return None
+    try:
+        return Intent(name)
+    except ValueError:
+        raise ValueError(f"unknown intent {name!r}; valid intents: {', '.join([*(i.value for i in Intent), CLASSIFY])}") from None
+
+
+class IntentTable:
+    def __init__(self, routes: list[Route]):
+        self.routes = routes
+
+    @classmethod
+    def load(cls, path: Path = TABLE_PATH) -> IntentTable:
+        return cls.from_json(json.loads(path.read_text(encoding="utf-8")))
+
+    @classmethod
+    def from_json(cls, data: Mapping) -> IntentTable:
+        routes = [
+            Route(
+                _intent(row["intent"]),
+                tuple(_condition(c) for c in row.get("when", ())),
+                tuple(_condition(c) for c in row.get("unless", ())),
+            )
+            for row in data["routes"]
+        ]
+        if not routes or routes[-1].when:
+            raise ValueError("the intent table must end with a route that always matches (an empty `when`)")
+        return cls(routes)
+
+    def to_json(self) -> dict:
+        return {
+            "routes": [
+                {"intent": route.intent.value if route.intent else CLASSIFY, "when": list(route.when), "unless": list(route.unless)}
+                for route in self.routes
+            ]
+        }
+
+    def route(self, signals: Signals) -> Intent | None:
+        """The intent of the first route that matches; None where the classifier must decide."""
+        return next(route.intent for route in self.routes if route.matches(signals))
