@@ -1,7 +1,7 @@
 """When to say the library does not cover a question.
 
 A logistic model over the evidence (each retriever's best raw score, how much of the question
-the library's vocabulary knows, whether it asks for a personal procedure or a figure, the
+the library's vocabulary knows, whether it asks for a personal procedure, the
 language) estimates whether a question is in scope.
 Its weights and threshold are fitted on the gold set by `qa calibrate` and stored per
 configuration in abstention.json; a configuration never calibrated never abstains.
@@ -15,6 +15,7 @@ from pathlib import Path
 
 from index.backend import Backend
 from index.hybrid import LEXICAL, IndexConfig, Ranking
+from qa.lexicon import Cue
 from qa.understanding import Understanding
 
 CALIBRATION_FILE = Path(__file__).with_name("abstention.json")
@@ -44,8 +45,7 @@ def evidence(ranking: Ranking, vocabulary: VocabularyEvidence, understanding: Un
     }
     features["vocabulary_coverage"] = vocabulary.coverage
     features["rarest_unknown"] = vocabulary.rarest_unknown
-    features["personal_procedure"] = float("personal_procedure" in understanding.cues)
-    features["figure"] = float("figure" in understanding.cues)
+    features["personal_procedure"] = float(bool(understanding.cues & {Cue.PERSONAL, Cue.PROCEDURE}))
     # English questions meet Chinese passages: their similarities run lower across the board
     features["english"] = float(understanding.language == "en")
     return features

@@ -29,7 +29,8 @@ class Cue(str, Enum):
     FOLLOW_UP = "follow_up"
     PERSONAL = "personal"  # the asker's own case: 我, my
     PROCEDURE = "procedure"  # how to apply, where to go, what papers
-    FIGURE = "figure"  # amounts, rates, quantities
+    MONEY = "money"  # sums of money, prices, fees
+    FIGURE = "figure"  # rates, quantities, sizes
     DATE = "date"  # when, deadlines
     FUTURE = "future"  # later plans than the documents
     INJECTION = "injection"  # text addressed to the system rather than a question

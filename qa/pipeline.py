@@ -38,7 +38,10 @@ FIGURE_IN_TEXT = re.compile(
     r"\d+(?:\.\d+)?\s*(?:亿|万|千|%|％|元|公里|千米|米|吨|千瓦|瓦|户|人|个|项|家|套|平方|亩|公顷|斤|座|条|处|所)"
     r"|[一二三四五六七八九十百千万亿]+(?:亿|万)(?:元|亩|斤|人|户)?"
 )
-DATE_IN_TEXT = re.compile(r"(?:19|20)\d\d\s*年|\d{1,2}\s*月|\d+\s*年(?:左右|内|时间)|年底|年末|年内|前完成|之前|期间")
+# A subject of this many characters found word for word in a few passages is a quotation from them
+MIN_QUOTED_CHARS, MAX_QUOTED_CHARS, MAX_QUOTED_PASSAGES = 3, 24, 3
+MONEY_IN_TEXT = re.compile(r"\d+(?:\.\d+)?\s*(?:亿|万|千)?\s*(?:元|美元)|[一二三四五六七八九十百千万亿]+(?:亿|万)?元")
+DATE_IN_TEXT = re.compile(r"(?:19|20)\d\d\s*年|\d{1,2}\s*月|\d+\s*年(?:左右|内|时间)|年底|年末|年内|前完成|之前")
 
 
 def index_config(settings: Settings) -> IndexConfig:
@@ -230,14 +233,16 @@ class QAPipeline:
             reason = self.composer.uncovered(uncovered, understanding.language)
             return self.composer.abstain(understanding, Intent.OUT_OF_SCOPE, reason), []
         ranking = self._search(understanding, k, rows)
-        if not ranking.hits or (rows is None and self.abstention.should_abstain(self._evidence(understanding, ranking), understanding.language)):
+        quoted = self._quoting(understanding, ranking.hits)
+        judged = rows is None and not quoted
+        if not ranking.hits or (judged and self.abstention.should_abstain(self._evidence(understanding, ranking), understanding.language)):
             return self.composer.abstain(understanding, Intent.OUT_OF_SCOPE), []
-        hits = relevant_hits(ranking.hits)
+        hits = quoted + [hit for hit in relevant_hits(ranking.hits) if hit not in quoted]
         if intent in WHO_INTENTS:
             # who-is-responsible questions are answered by measures: only they name departments
             hits = [hit for hit in hits if hit.passage.kind is PassageKind.MEASURE] or hits
         passages = [hit.passage for hit in hits]
-        if (reason := self._unstated(understanding, passages)) is not None:
+        if intent not in WHO_INTENTS and (reason := self._unstated(understanding, passages)) is not None:
             return self.composer.abstain(understanding, Intent.OUT_OF_SCOPE, reason), []
         scored = [(hit.passage, hit.score) for hit in hits]
         if intent is Intent.YES_NO:
@@ -245,6 +250,19 @@ class QAPipeline:
         if intent is Intent.EITHER_OR:
             return self._either_or(understanding, scored), passages
         return self.composer.answer(understanding, intent, scored), passages
+
+    def _quoting(self, understanding: Understanding, hits: Sequence[Hit]) -> list[Hit]:
+        """The passages that contain the question's subject word for word ("宽带吉林", 院士工作站):
+        a phrase straight from the text is answered by where it stands, first."""
+        phrase = re.sub(r"\s+", "", understanding.topic)
+        if understanding.language != "zh" or not MIN_QUOTED_CHARS <= len(phrase) <= MAX_QUOTED_CHARS:
+            return []
+        containing = [row for row, passage in enumerate(self.index.passages) if phrase in passage.text]
+        if not containing or len(containing) > MAX_QUOTED_PASSAGES:
+            return []
+        ranked = {hit.row: hit for hit in hits}
+        best = max((hit.score for hit in hits), default=1.0)
+        return [ranked.get(row) or Hit(row, self.index.passages[row], best, {}) for row in containing]
 
     def _yes_no(self, understanding: Understanding, scored: list[tuple[Passage, float]]) -> Answer:
         """Does the named department lead (or, asked about any role, take part in) the measures on the topic?"""
@@ -267,11 +285,14 @@ class QAPipeline:
         return self.composer.answer(understanding, Intent.EITHER_OR, scored, direct=direct, choice=choice)
 
     def _unstated(self, understanding: Understanding, passages: list[Passage]) -> str | None:
-        """Why the passages cannot answer a question asking for a figure or a date they do not state."""
+        """Why the passages cannot answer a question asking for a sum, a figure or a date they do not
+        state (a who-question naming prices or dates asks who, and is answered)."""
         zh = understanding.language == "zh"
         text = "".join(p.text for p in passages)
+        if Cue.MONEY in understanding.cues and not MONEY_IN_TEXT.search(text):
+            return "相关措施没有写明具体金额。" if zh else "The measures on this state no sum of money."
         if Cue.FIGURE in understanding.cues and not FIGURE_IN_TEXT.search(text):
-            return "相关措施没有写明具体金额或数字。" if zh else "The measures on this state no amount or figure."
+            return "相关措施没有写明具体数字。" if zh else "The measures on this state no such figure."
         if Cue.DATE in understanding.cues and not DATE_IN_TEXT.search(text):
             return "相关措施没有写明具体时间。" if zh else "The measures on this state no date or deadline."
         return None

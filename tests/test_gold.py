@@ -7,8 +7,20 @@ from collections import Counter
 
 import pytest
 
+from corpus.departments import DepartmentRegistry
 from eval.corpus_departments import GOLD_DOCUMENT, read_measure_departments
-from eval.gold import DEPARTMENT_KINDS, GOLD_PATH, KINDS, LANGUAGES, OUT_OF_SCOPE, GoldQuestion, load_gold
+from eval.gold import (
+    COUNT_KINDS,
+    DEPARTMENT_KINDS,
+    GOLD_PATH,
+    KINDS,
+    LANGUAGES,
+    OUT_OF_SCOPE,
+    TEST_PATH,
+    VERDICT_KINDS,
+    GoldQuestion,
+    load_gold,
+)
 
 FIELDS = {"id", "q", "lang", "kind", "relevant", "related", "lead", "count"}
 MEASURE_COUNT = 139
@@ -46,7 +58,7 @@ def gold() -> list[GoldQuestion]:
 
 def expected_relevant(question: GoldQuestion) -> list[int]:
     (department,) = question.lead
-    if question.kind == "dept_all":
+    if question.kind in ("dept_all", "dept_all_count"):
         return [number for number, names in CORPUS.items() if department in names]
     return [number for number, names in CORPUS.items() if names[0] == department]
 
@@ -63,7 +75,9 @@ def test_eval_parser_agrees_with_the_test_regex():
 
 def test_every_line_has_exactly_the_schema_fields():
     for line_number, line in enumerate(GOLD_PATH.read_text(encoding="utf-8").splitlines(), start=1):
-        assert set(json.loads(line)) == FIELDS, f"line {line_number}"
+        row = json.loads(line)
+        optional = {"expect"} if row["kind"] in ("yes_no", "either_or") else {"context"} if row["kind"] == "follow_up" else set()
+        assert set(row) == FIELDS | optional, f"line {line_number}"
 
 
 def test_size_kinds_and_languages(gold):
@@ -74,7 +88,7 @@ def test_size_kinds_and_languages(gold):
     assert set(per_kind) <= set(KINDS)
     english = [question for question in gold if question.lang == "en"]
     assert len(english) / len(gold) >= 0.35
-    assert {question.kind for question in english} == set(KINDS)
+    assert {question.kind for question in english} == set(per_kind)
     assert {question.lang for question in gold} == set(LANGUAGES)
 
 
@@ -129,6 +143,145 @@ def test_shantytown_financing_questions():
         assert question.kind == "lead"
         assert question.relevant == [91, 92, 93, 94]
         assert question.lead == ["省国开行", "省发展改革委", "省金融办"]
+
+
+# --- the held-out test part: written separately from the system, checked against the document ---
+
+TEST_MINIMUM_PER_KIND = {
+    "lead": 20,
+    "departments": 12,
+    "dept_lead": 10,
+    "dept_all": 10,
+    "dept_lead_count": 8,
+    "dept_all_count": 8,
+    "measure": 12,
+    "topic": 20,
+    "yes_no": 12,
+    "either_or": 8,
+    "follow_up": 10,
+    "oos": 25,
+}
+# Kinds whose `lead` is the set of first departments of their relevant measures.
+TEST_LEAD_KINDS = ("lead", "departments", "measure", "yes_no", "either_or", "follow_up")
+# The registry's matcher reads simplified characters; the test part writes some questions in 繁體.
+TRADITIONAL = str.maketrans("廳辦農會總業濕", "厅办农会总业湿")
+
+
+@pytest.fixture(scope="module")
+def test_part() -> list[GoldQuestion]:
+    return load_gold(TEST_PATH)
+
+
+@pytest.fixture(scope="module")
+def registry() -> DepartmentRegistry:
+    return DepartmentRegistry.load()
+
+
+def named_departments(registry: DepartmentRegistry, question: GoldQuestion) -> set[str]:
+    return {mention.department.name for mention in registry.find_mentions(question.q.translate(TRADITIONAL))}
+
+
+def test_test_part_size_kinds_and_languages(test_part):
+    assert len(test_part) >= 170
+    per_kind = Counter(question.kind for question in test_part)
+    for kind, minimum in TEST_MINIMUM_PER_KIND.items():
+        assert per_kind[kind] >= minimum, kind
+    assert set(per_kind) == set(KINDS)
+    english = [question for question in test_part if question.lang == "en"]
+    assert len(english) / len(test_part) >= 0.40
+    assert {question.kind for question in english} == set(KINDS)
+    assert {question.kind for question in test_part if question.lang == "zh"} == set(KINDS)
+
+
+def test_test_part_fields_follow_the_kind():
+    for line_number, line in enumerate(TEST_PATH.read_text(encoding="utf-8").splitlines(), start=1):
+        record = json.loads(line)
+        expected = set(FIELDS)
+        if record["kind"] in VERDICT_KINDS:
+            expected.add("expect")
+        if record["kind"] == "follow_up":
+            expected.add("context")
+        assert set(record) == expected, f"line {line_number}"
+
+
+def test_test_part_ids_and_questions(test_part):
+    assert len({question.id for question in test_part}) == len(test_part)
+    assert len({question.q for question in test_part}) == len(test_part)
+    for question in test_part:
+        assert re.fullmatch(rf"test-{question.kind}-{question.lang}-\d{{3}}", question.id), question.id
+
+
+def test_test_part_shares_no_question_with_the_gold_part(test_part, gold):
+    gold_questions = {question.q.strip() for question in gold}
+    for question in test_part:
+        assert question.q.strip() not in gold_questions, question.id
+        for earlier in question.context:
+            assert earlier.strip() not in gold_questions, question.id
+
+
+def test_test_part_measures_exist_and_in_scope_questions_cite_some(test_part):
+    for question in test_part:
+        for number in question.relevant + question.related:
+            assert 1 <= number <= MEASURE_COUNT, question.id
+        if question.kind not in (OUT_OF_SCOPE, *COUNT_KINDS):
+            assert question.relevant, question.id
+
+
+def test_test_part_department_kinds_match_the_document(test_part, registry):
+    for question in test_part:
+        if question.kind in DEPARTMENT_KINDS:
+            relevant = expected_relevant(question)
+            assert question.relevant == relevant, question.id
+            if question.kind in COUNT_KINDS:
+                assert question.count == len(relevant), question.id
+            else:
+                assert question.count is None, question.id
+            assert named_departments(registry, question) == set(question.lead), question.id
+        elif question.kind != OUT_OF_SCOPE:
+            assert question.count is None, question.id
+
+
+def test_test_part_names_only_registered_departments(test_part, registry):
+    canonical = {department.name for department in registry.departments}
+    for question in test_part:
+        for name in question.lead:
+            assert name in canonical, (question.id, name)
+        if question.kind == "either_or":
+            assert question.expect in canonical, question.id
+
+
+def test_test_part_leads_are_exactly_the_leads_of_relevant_measures(test_part):
+    for question in test_part:
+        if question.kind in TEST_LEAD_KINDS:
+            assert set(question.lead) == {CORPUS[number][0] for number in question.relevant}, question.id
+        if question.kind == "topic":
+            assert question.lead == [], question.id
+
+
+def test_test_part_verdicts_agree_with_the_document(test_part, registry):
+    for question in test_part:
+        leads = {CORPUS[number][0] for number in question.relevant}
+        named = named_departments(registry, question)
+        if question.kind == "yes_no":
+            (asked,) = named
+            assert question.expect == ("yes" if asked in leads else "no"), question.id
+        if question.kind == "either_or":
+            assert len(named) == 2 and question.expect in named, question.id
+            assert leads & named == {question.expect}, question.id
+            assert any(CORPUS[number][0] == question.expect for number in question.relevant), question.id
+
+
+def test_test_part_has_both_verdicts(test_part):
+    verdicts = Counter(question.expect for question in test_part if question.kind == "yes_no")
+    assert verdicts["yes"] >= 4 and verdicts["no"] >= 4
+    for kind in VERDICT_KINDS + ("follow_up",):
+        assert {question.lang for question in test_part if question.kind == kind} == set(LANGUAGES), kind
+
+
+def test_test_part_out_of_scope_questions_are_empty(test_part):
+    for question in test_part:
+        if question.kind == OUT_OF_SCOPE:
+            assert not (question.relevant or question.related or question.lead or question.count is not None)
 
 
 def test_load_gold_names_the_malformed_line(tmp_path):
