@@ -239,6 +239,10 @@ class Composer:
             return head + "。" if zh else head + "."
         if counting or not numbers:
             return head + "。" if zh else head + "."
+        if len(numbers) < n:  # filtered by the question's subject
+            if zh:
+                return f"{head}，其中与此相关的是{_numbers(numbers, language)}。"
+            return f"{head}; those on this subject: {', '.join(map(str, numbers))}."
         if zh:
             return f"{head}：{_numbers(numbers, language)}。"
         return f"{head}: {', '.join(map(str, numbers))}."

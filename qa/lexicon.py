@@ -33,6 +33,7 @@ class Cue(str, Enum):
     FIGURE = "figure"  # rates, quantities, sizes
     DATE = "date"  # when, deadlines
     FUTURE = "future"  # later plans than the documents
+    EVERYDAY = "everyday"  # everyday subjects far from any policy: weather, sports, recipes
     INJECTION = "injection"  # text addressed to the system rather than a question
     FRAME = "frame"  # words that frame a question rather than name its subject
 
