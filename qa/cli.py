@@ -19,7 +19,7 @@ from qa.render_text import render_text
 from qa.settings import Settings
 
 EXIT_USAGE = 2
-DEFAULT_GOLD = Path(__file__).resolve().parent.parent / "eval" / "gold.jsonl"
+DEFAULT_GOLD = Path(__file__).resolve().parent.parent / "eval" / "gold.jsonl"  # the fitted part
 
 
 class BuildProgress:
@@ -83,28 +83,37 @@ def command_serve(settings: Settings, args: argparse.Namespace) -> int:
 
 def command_eval(settings: Settings, args: argparse.Namespace) -> int:
     from eval.gate import FLOORS_PATH, check_floors, load_floors
+    from eval.parts import gated_part, parts_to_run
     from eval.report import against_previous_release, read_baseline
     from eval.runner import DEFAULT_CONFIGURATION, HYBRID, chosen_baseline, run
 
+    gate_config = args.gate_config or DEFAULT_CONFIGURATION
+    if args.gate and gate_config not in args.configs:
+        raise ValueError(f"--gate checks {gate_config}, which --configs does not run; add it or pass --gate-config")
     # Read before the run, so that a wrong path fails at once rather than after every configuration.
     baseline_path = chosen_baseline(args.baseline)
     baseline = read_baseline(baseline_path, HYBRID) if baseline_path is not None else None
-    results = run(settings, args.gold, args.out, args.configs, baseline)
+    results = run(settings, parts_to_run(args.gold), args.out, args.configs, baseline)
     print(f"reports written to {args.out}")
     if baseline is not None:
         print("\n".join(["", *against_previous_release(baseline, DEFAULT_CONFIGURATION, results.get(DEFAULT_CONFIGURATION))]))
     if args.gate:
-        failures = check_floors(results[args.gate_config or DEFAULT_CONFIGURATION], load_floors(FLOORS_PATH))
+        part = gated_part(results[gate_config])
+        failures = check_floors(results[gate_config][part], load_floors(FLOORS_PATH))
         for failure in failures:
-            print(f"below floor: {failure}", file=sys.stderr)
+            print(f"gate, {gate_config} on the {part} part: {failure}", file=sys.stderr)
         return 1 if failures else 0
     return 0
 
 
 def command_calibrate(settings: Settings, args: argparse.Namespace) -> int:
     from eval.calibration import calibrate
+    from eval.gold import TEST_PATH
     from eval.intent_calibration import calibrate_intents
     from eval.runner import configuration_settings
+
+    if args.gold.resolve() == TEST_PATH.resolve():
+        raise ValueError(f"{args.gold} is the held-out test part: nothing may be fitted on it")
 
     # the classifier first: the abstention model sees questions as the fitted reader understands them
     print(json.dumps(calibrate_intents(args.gold), ensure_ascii=False, indent=2))
@@ -155,10 +164,15 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(handler=command_serve)
 
     evaluate = commands.add_parser("eval", help="score configurations on a gold set and write reports")
-    evaluate.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
+    evaluate.add_argument(
+        "--gold",
+        type=Path,
+        default=None,
+        help="score this one gold file (default: both parts, the fitted eval/gold.jsonl and the held-out eval/test.jsonl)",
+    )
     evaluate.add_argument("--out", type=Path, default=Path("artifacts/eval"))
     evaluate.add_argument("--configs", nargs="+", default=list(CONFIGURATIONS), help="configurations to compare (default: all)")
-    evaluate.add_argument("--gate", action="store_true", help="exit 1 when a headline metric is below its floor")
+    evaluate.add_argument("--gate", action="store_true", help="exit 1 when a headline metric of the test part is below its floor")
     evaluate.add_argument("--gate-config", default=None, help="the configuration the floors apply to")
     evaluate.add_argument(
         "--baseline",
@@ -168,8 +182,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     evaluate.set_defaults(handler=command_eval)
 
-    calibrate = commands.add_parser("calibrate", help="calibrate the abstention model on the gold set")
-    calibrate.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
+    calibrate = commands.add_parser("calibrate", help="fit the question classifier and the abstention model on the fitted part")
+    calibrate.add_argument("--gold", type=Path, default=DEFAULT_GOLD, help="the questions to fit on (default: eval/gold.jsonl; never eval/test.jsonl)")
     calibrate.add_argument(
         "--configs", nargs="+", default=[DEFAULT_CONFIGURATION], help="configurations to calibrate (default: the current settings)"
     )

@@ -33,7 +33,7 @@ class AskRequest(BaseModel):
     )
 
 
-class Role(str, Enum):
+class MeasureRole(str, Enum):
     LEAD = "lead"  # the department is listed first: it leads the measure
     ANY = "any"  # the department is listed anywhere: it leads or supports the measure
 
@@ -97,7 +97,7 @@ class DepartmentDetail(BaseModel):
 
 class MeasureList(BaseModel):
     department: DepartmentSummary | None = Field(description="The department asked about; null when listing every measure")
-    role: Role
+    role: MeasureRole
     count: int
     measures: list[Measure]
 

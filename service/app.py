@@ -34,9 +34,9 @@ from service.api_models import (
     Health,
     Measure,
     MeasureList,
+    MeasureRole,
     QuestionText,
     Readiness,
-    Role,
     SearchHit,
     SearchResult,
     ValidationErrorBody,
@@ -138,7 +138,7 @@ def build_api_router(holder: PipelineHolder) -> APIRouter:
         k: Annotated[int, Query(ge=1, le=50, description="How many passages to rank")] = 10,
     ) -> SearchResult:
         """The raw retrieval ranking for a question, with each retriever's score, for tuning retrieval."""
-        understanding = pipeline.reader.read(q)
+        understanding = pipeline.understand(q)
         query = pipeline.query(understanding)
         hits = pipeline.index.search(query, k).hits
         return SearchResult(
@@ -162,7 +162,7 @@ def build_api_router(holder: PipelineHolder) -> APIRouter:
     def measures(
         pipeline: LoadedPipeline,
         department: Annotated[str | None, Query(description="Any name of a department: 发改委, 省发展改革委, NDRC, …")] = None,
-        role: Annotated[Role, Query(description="lead: measures it leads; any: measures it leads or supports")] = Role.ANY,
+        role: Annotated[MeasureRole, Query(description="lead: measures it leads; any: measures it leads or supports")] = MeasureRole.ANY,
     ) -> MeasureList:
         """Every measure, or the measures a department leads (role=lead) or takes part in (role=any)."""
         all_measures = pipeline.library.measures()
@@ -171,7 +171,7 @@ def build_api_router(holder: PipelineHolder) -> APIRouter:
             return MeasureList(department=None, role=role, count=len(listed), measures=listed)
         found = pipeline.registry.resolve(department)
         selected = [
-            m for m in all_measures if (m.lead_department == found.name if role is Role.LEAD else found.name in m.departments)
+            m for m in all_measures if (m.lead_department == found.name if role is MeasureRole.LEAD else found.name in m.departments)
         ]
         return MeasureList(
             department=DepartmentSummary.of(found, all_measures),

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from qa.answer import Answer, Citation, Intent
-from service.chat_format import format_for_chat, format_plain_markdown, lead_in
+from qa.answer import Answer, AnswerItem, Citation, Intent, Role
+from qa.render_text import render_text
+from service.chat_format import format_for_chat, format_plain_markdown
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus" / "documents" / "jilin-northeast-revitalization-2014.txt"
 DOCUMENT_ID = CORPUS.stem
@@ -51,20 +52,46 @@ def corpus_citation(measure: int) -> Citation:
     return corpus_citations()[measure]
 
 
+SHANTYTOWN_DIRECT = {
+    "zh": "棚户区改造融资由省国开行（第91、93条）、省发展改革委（第92条）、省金融办（第94条）牵头。",
+    "en": "China Development Bank Jilin Branch leads measures 91 and 93; the Provincial Development and Reform "
+    "Commission leads measure 92; the Provincial Financial Affairs Office leads measure 94.",
+}
+SHANTYTOWN_LABELS = {
+    "省国开行": "China Development Bank Jilin Branch",
+    "省发展改革委": "Provincial Development and Reform Commission",
+    "省金融办": "Provincial Financial Affairs Office",
+}
+
+
 def shantytown_answer(language: str = "zh", question: str = "") -> Answer:
     """What the pipeline says about financing shantytown renovation: measures 91–94."""
     citations = [corpus_citation(n) for n in (91, 92, 93, 94)]
+    leads: dict[str, list[int]] = {}
+    for c in citations:
+        leads.setdefault(c.lead_department, []).append(c.measure)
+    items = [
+        AnswerItem(
+            department=department,
+            label=department if language == "zh" else SHANTYTOWN_LABELS[department],
+            role=Role.LEAD,
+            measures=measures,
+            document=DOCUMENT_ID,
+        )
+        for department, measures in leads.items()
+    ]
+    direct = SHANTYTOWN_DIRECT[language]
     if language == "zh":
-        heading = "「棚户区改造融资」相关措施及其牵头部门（列第一位的为牵头部门）："
-        bullets = [f"· 第{c.measure}条（牵头：{c.lead_department}）：“{c.text}”" for c in citations]
+        lines = [f"· 第{c.measure}条（牵头：{c.lead_department}）：“{c.text}”" for c in citations]
     else:
-        heading = "Measures on “shantytown renovation financing” and who leads them:"
-        bullets = [f"• Measure {c.measure} (lead: {c.lead_department}): “{c.text}”" for c in citations]
+        lines = [f"• Measure {c.measure} (lead: {c.lead_department}): “{c.text}”" for c in citations]
     return Answer(
         question=question or ("棚户区改造融资由哪个部门牵头？" if language == "zh" else "Who leads the shantytown renovation financing?"),
         language=language,
         intent=Intent.LEAD,
-        answer="\n".join([heading, *bullets]),
+        direct=direct,
+        answer="\n".join([direct, *lines]),
+        items=items,
         abstained=False,
         citations=citations,
     )
@@ -72,15 +99,30 @@ def shantytown_answer(language: str = "zh", question: str = "") -> Answer:
 
 def many_measures_answer() -> Answer:
     citations = list(corpus_citations().values())
+    direct = f"省发展改革委参与（牵头或配合）的措施共{len(citations)}项。"
     return Answer(
         question="省发展改革委参与哪些措施？",
         language="zh",
         intent=Intent.DEPT_ALL,
-        answer=f"省发展改革委参与（牵头或配合）的措施共{len(citations)}项：\n"
-        + "\n".join(f"· 第{c.measure}条：“{c.text}”" for c in citations),
+        direct=direct,
+        answer=direct + "\n" + "\n".join(f"· 第{c.measure}条：“{c.text}”" for c in citations),
         abstained=False,
         citations=citations,
         count=len(citations),
+    )
+
+
+def abstained_answer() -> Answer:
+    reason = "文库中没有找到能回答这个问题的内容。"
+    return Answer(
+        question="今天天气怎么样？",
+        language="zh",
+        intent=Intent.OUT_OF_SCOPE,
+        direct=reason,
+        answer=reason + "现收录《吉林省人民政府关于贯彻落实〈国务院关于近期支持东北振兴若干重大政策举措的意见〉的实施意见》。"
+        "可以问：某项工作由哪个部门牵头。",
+        abstained=True,
+        citations=[],
     )
 
 
@@ -92,26 +134,52 @@ def test_the_corpus_reader_finds_every_measure_with_its_departments():
     assert corpus_citation(91).subsection == "加快推进棚户区改造"
 
 
-def test_chinese_reply_has_the_lead_in_and_one_line_per_measure():
-    text = format_for_chat(shantytown_answer("zh"), PUBLIC_URL)
+SHANTYTOWN_LINES_ZH = [
+    "第91条｜牵头：省国开行｜积极争取国家开发银行棚户区专项贷款。",
+    "第92条｜牵头：省发展改革委｜优先支持符合条件的企业申请发行企业债券用于棚户区改造项目建设。",
+    "第93条｜牵头：省国开行｜积极争取棚户区改造“债贷组合”范围和规模。",
+]
+
+
+def test_chinese_reply_is_the_direct_answer_then_one_line_per_measure():
+    answer = shantytown_answer("zh")
+
+    text = format_for_chat(answer, PUBLIC_URL)
 
     lines = text.splitlines()
-    assert lines[0] == "「棚户区改造融资」相关措施及其牵头部门（列第一位的为牵头部门）："
-    assert "第91条｜牵头：省国开行｜积极争取国家开发银行棚户区专项贷款。" in lines
-    assert "第92条｜牵头：省发展改革委｜优先支持符合条件的企业申请发行企业债券用于棚户区改造项目建设。" in lines
-    assert "第93条｜牵头：省国开行｜积极争取棚户区改造“债贷组合”范围和规模。" in lines
-    assert any(line.startswith("第94条｜牵头：省金融办｜比照西部标准") and line.endswith("…") for line in lines)
-    assert "· 第91条" not in text, "the answer's own bullets are replaced by the citation lines"
+    assert lines[0] == answer.direct
+    assert lines[1] == ""
+    assert lines[2:5] == SHANTYTOWN_LINES_ZH
+    assert lines[5].startswith("第94条｜牵头：省金融办｜比照西部标准") and lines[5].endswith("…")
+    assert len(lines) == 6
+    assert "· 第91条" not in text, "the answer's own per-citation lines are not repeated"
     assert PUBLIC_URL not in text, "the pointer to the web page is only for replies that had to be cut"
     assert len(text.encode()) <= 2000
 
 
-def test_english_reply_names_the_lead_in_english_with_the_chinese_as_written():
-    text = format_for_chat(shantytown_answer("en"), PUBLIC_URL)
+def test_the_reply_renders_the_data_not_the_prose():
+    answer = shantytown_answer("zh").model_copy(update={"answer": "不应出现的旧文本\n· 第1条"})
 
-    assert text.splitlines()[0] == "Measures on “shantytown renovation financing” and who leads them:"
+    text = format_for_chat(answer, PUBLIC_URL)
+
+    assert "不应出现" not in text and "第1条" not in text
+    assert text.splitlines()[0] == answer.direct
+
+
+def test_english_reply_names_the_lead_in_english_with_the_chinese_as_written():
+    answer = shantytown_answer("en")
+
+    text = format_for_chat(answer, PUBLIC_URL)
+
+    assert text.splitlines()[0] == answer.direct
     assert "No. 91 | Lead: China Development Bank Jilin Branch (省国开行) | 积极争取国家开发银行棚户区专项贷款。" in text
     assert "No. 92 | Lead: Provincial Development and Reform Commission (省发展改革委) |" in text
+    assert [line.split(" | ")[0] for line in text.splitlines()[2:]] == ["No. 91", "No. 92", "No. 93", "No. 94"]
+
+
+def test_the_cli_text_is_the_same_reply_uncut():
+    for answer in (shantytown_answer("zh"), shantytown_answer("en"), abstained_answer()):
+        assert render_text(answer) == format_for_chat(answer, "")
 
 
 def test_a_long_answer_is_cut_within_the_limit_and_points_to_the_web_page():
@@ -121,7 +189,8 @@ def test_a_long_answer_is_cut_within_the_limit_and_points_to_the_web_page():
 
     assert len(text.encode()) <= 2000
     lines = text.splitlines()
-    assert lines[0] == "省发展改革委参与（牵头或配合）的措施共139项："
+    assert lines[0] == answer.direct
+    assert lines[1] == ""
     assert lines[-2:] == ["…", f"更多内容请访问：{PUBLIC_URL}"]
     assert lines[2].startswith("第1条｜牵头：省发展改革委｜")
     cited = [line for line in lines if line.startswith("第")]
@@ -146,16 +215,22 @@ def test_the_english_pointer_is_in_english():
 
 @pytest.mark.parametrize("limit", [120, 200, 333, 500, 1000, 1500, 2000, 2047])
 def test_every_limit_is_respected_and_the_text_stays_valid_utf8(limit):
-    for answer in (many_measures_answer(), shantytown_answer("zh"), shantytown_answer("en")):
+    for answer in (many_measures_answer(), shantytown_answer("zh"), shantytown_answer("en"), abstained_answer()):
         text = format_for_chat(answer, PUBLIC_URL, limit_bytes=limit)
         assert len(text.encode("utf-8")) <= limit
         assert "\ufffd" not in text
 
 
-def test_a_lead_in_longer_than_the_limit_is_cut_mid_text():
+def test_a_direct_answer_longer_than_the_limit_is_cut_mid_text():
     long_text = "".join(c.text for c in corpus_citations().values())
     answer = Answer(
-        question="全文", language="zh", intent=Intent.TOPIC, answer=long_text, abstained=False, citations=[]
+        question="全文",
+        language="zh",
+        intent=Intent.TOPIC,
+        direct=long_text,
+        answer=long_text,
+        abstained=False,
+        citations=[corpus_citation(1)],
     )
 
     text = format_for_chat(answer, PUBLIC_URL, limit_bytes=600)
@@ -166,42 +241,32 @@ def test_a_lead_in_longer_than_the_limit_is_cut_mid_text():
     assert pointer == f"更多内容请访问：{PUBLIC_URL}"
 
 
-def test_an_abstention_is_its_text_alone():
-    answer = Answer(
-        question="今天天气怎么样？",
-        language="zh",
-        intent=Intent.OUT_OF_SCOPE,
-        answer="文库中没有找到能回答这个问题的内容。可以问：某项工作由哪个部门牵头。",
-        abstained=True,
-        citations=[],
-    )
+def test_an_abstention_is_its_whole_explanation():
+    answer = abstained_answer()
 
     assert format_for_chat(answer, PUBLIC_URL) == answer.answer
     assert format_plain_markdown(answer) == answer.answer
+    assert render_text(answer) == answer.answer
 
 
-def test_lead_in_stops_at_the_first_blank_line_or_bullet():
-    assert lead_in("第一段第一行\n第一段第二行\n\n第二段") == "第一段第一行\n第一段第二行"
-    assert lead_in("标题：\n· 第1条\n· 第2条") == "标题："
-    assert lead_in("· 第1条") == ""
-
-
-def test_markdown_keeps_the_whole_answer_as_a_list_and_adds_the_sources():
+def test_markdown_is_the_direct_answer_then_the_sources_as_a_list():
     answer = shantytown_answer("zh")
 
     text = format_plain_markdown(answer)
 
     lines = text.splitlines()
-    assert lines[0] == "「棚户区改造融资」相关措施及其牵头部门（列第一位的为牵头部门）："
-    assert lines[1] == "", "a blank line before the list, or markdown folds it into the heading"
-    assert lines[2] == f"- 第91条（牵头：省国开行）：“{corpus_citation(91).text}”"
-    assert "**依据**" in lines
-    sources = lines[lines.index("**依据**") + 1 :]
-    assert [line.split("｜")[0] for line in sources] == ["- 第91条", "- 第92条", "- 第93条", "- 第94条"]
+    assert lines[0] == answer.direct
+    assert lines[1] == "", "a blank line before the heading, or markdown folds it into the answer"
+    assert lines[2] == "**依据**"
+    assert lines[3:6] == [f"- {line}" for line in SHANTYTOWN_LINES_ZH]
+    assert [line.split("｜")[0] for line in lines[3:]] == ["- 第91条", "- 第92条", "- 第93条", "- 第94条"]
+    assert "“" + corpus_citation(91).text not in text, "the per-citation prose of answer.answer is not repeated"
 
 
 def test_english_markdown_has_english_sources():
-    text = format_plain_markdown(shantytown_answer("en"))
+    answer = shantytown_answer("en")
 
-    assert "**Sources**" in text
+    text = format_plain_markdown(answer)
+
+    assert text.splitlines()[:3] == [answer.direct, "", "**Sources**"]
     assert "- No. 93 | Lead: China Development Bank Jilin Branch (省国开行) |" in text

@@ -13,6 +13,7 @@ from openai import OpenAI
 
 from qa.answer import Answer
 from service.openai_compat import ChatCompletionRequest, build_openai_router, conversation_id_for
+from tests.test_service_http import direct_for
 
 QUESTION = "Who leads the shantytown renovation financing?"
 
@@ -27,11 +28,21 @@ def client(server) -> OpenAI:
     return OpenAI(base_url=f"{server}/v1", api_key="x", max_retries=0, timeout=60)
 
 
+def assert_direct_then_sources(text: str, direct: str, heading: str, prefixes: list[str]) -> None:
+    """The direct answer, a blank line, the sources heading, then one bullet per citation in order."""
+    lines = text.splitlines()
+    assert lines[:3] == [direct, "", heading]
+    bullets = lines[3:]
+    assert all(line.startswith("- ") for line in bullets)
+    for prefix in prefixes:
+        assert any(line.startswith(prefix) for line in bullets), f"no source starts with {prefix!r}"
+
+
 def test_the_model_list_has_the_one_model(client):
     assert [model.id for model in client.models.list()] == ["zhengce-qa"]
 
 
-def test_a_completion_names_measures_91_to_94_in_text_and_citations(client):
+def test_a_completion_names_measures_91_to_94_in_text_and_citations(client, server):
     completion = client.chat.completions.create(model="zhengce-qa", messages=[{"role": "user", "content": QUESTION}])
 
     assert completion.object == "chat.completion"
@@ -40,9 +51,10 @@ def test_a_completion_names_measures_91_to_94_in_text_and_citations(client):
     assert choice.finish_reason == "stop"
     assert choice.message.role == "assistant"
     text = choice.message.content
-    for measure in (91, 92, 93, 94):
-        assert f"No. {measure} | Lead:" in text
-    assert "China Development Bank Jilin Branch (省国开行)" in text
+    assert_direct_then_sources(
+        text, direct_for(server, QUESTION), "**Sources**", [f"- No. {measure} | Lead:" for measure in (91, 92, 93, 94)]
+    )
+    assert "- No. 91 | Lead: China Development Bank Jilin Branch (省国开行) |" in text
     citations = {c["measure"]: c for c in completion.model_extra["citations"]}
     assert {91, 92, 93, 94} <= set(citations)
     assert citations[91]["lead_department"] == "省国开行"
@@ -50,7 +62,7 @@ def test_a_completion_names_measures_91_to_94_in_text_and_citations(client):
     assert citations[91]["text"].startswith("积极争取国家开发银行棚户区专项贷款")
 
 
-def test_a_streamed_completion_sends_role_then_content_then_stop_with_citations(client):
+def test_a_streamed_completion_sends_role_then_content_then_stop_with_citations(client, server):
     chunks = list(
         client.chat.completions.create(
             model="zhengce-qa", messages=[{"role": "user", "content": QUESTION}], stream=True
@@ -64,13 +76,15 @@ def test_a_streamed_completion_sends_role_then_content_then_stop_with_citations(
     assert all(chunk.choices[0].finish_reason is None for chunk in chunks[:-1])
     text = "".join(chunk.choices[0].delta.content or "" for chunk in chunks)
     assert len(chunks) > 3, "the content arrives in several deltas"
-    for measure in (91, 92, 93, 94):
-        assert f"No. {measure} | Lead:" in text
+    assert_direct_then_sources(
+        text, direct_for(server, QUESTION), "**Sources**", [f"- No. {measure} | Lead:" for measure in (91, 92, 93, 94)]
+    )
     assert {91, 92, 93, 94} <= {c["measure"] for c in chunks[-1].model_extra["citations"]}
 
 
 def test_the_stream_is_server_sent_events_ending_in_done(server):
-    body = {"model": "zhengce-qa", "messages": [{"role": "user", "content": "棚户区改造融资由哪个部门牵头？"}], "stream": True}
+    question = "棚户区改造融资由哪个部门牵头？"
+    body = {"model": "zhengce-qa", "messages": [{"role": "user", "content": question}], "stream": True}
     with httpx.stream("POST", f"{server}/v1/chat/completions", json=body, timeout=60) as response:
         assert response.headers["content-type"].startswith("text/event-stream")
         raw = response.read().decode()
@@ -80,10 +94,12 @@ def test_the_stream_is_server_sent_events_ending_in_done(server):
     assert events[-1] == "data: [DONE]"
     payloads = [json.loads(event.removeprefix("data: ")) for event in events[:-1]]
     assert payloads[0]["choices"][0]["delta"] == {"role": "assistant", "content": ""}
-    assert "第91条｜牵头：省国开行" in "".join(p["choices"][0]["delta"].get("content", "") for p in payloads)
+    text = "".join(p["choices"][0]["delta"].get("content", "") for p in payloads)
+    assert_direct_then_sources(text, direct_for(server, question), "**依据**", [f"- 第{n}条｜牵头：" for n in (91, 92, 93, 94)])
+    assert "- 第91条｜牵头：省国开行｜" in text
 
 
-def test_a_follow_up_with_the_history_refers_to_the_earlier_question(client):
+def test_a_follow_up_with_the_history_refers_to_the_earlier_question(client, server):
     first = [{"role": "user", "content": QUESTION}]
     answer = client.chat.completions.create(model="zhengce-qa", messages=first).choices[0].message.content
     follow_up = [*first, {"role": "assistant", "content": answer}, {"role": "user", "content": "And the supporting departments?"}]
@@ -92,9 +108,15 @@ def test_a_follow_up_with_the_history_refers_to_the_earlier_question(client):
     with_history = client.chat.completions.create(model="zhengce-qa", messages=follow_up)
     without_history = client.chat.completions.create(model="zhengce-qa", messages=fresh)
 
-    assert with_history.choices[0].message.content.startswith("Measures on “shantytown renovation financing”")
+    assert_direct_then_sources(
+        with_history.choices[0].message.content,
+        direct_for(server, QUESTION, "And the supporting departments?"),
+        "**Sources**",
+        [f"- No. {measure} | Lead:" for measure in (91, 92, 93, 94)],
+    )
     assert {91, 92, 93, 94} <= {c["measure"] for c in with_history.model_extra["citations"]}
-    assert "shantytown" not in without_history.choices[0].message.content
+    # Without the history there is nothing to follow up: no answer about the shantytown measures.
+    assert not {91, 92, 93, 94} <= {c["measure"] for c in without_history.model_extra["citations"]}
 
 
 def test_content_parts_are_read_as_text(client):
@@ -102,7 +124,7 @@ def test_content_parts_are_read_as_text(client):
         model="zhengce-qa", messages=[{"role": "user", "content": [{"type": "text", "text": QUESTION}]}]
     )
 
-    assert "No. 91 | Lead:" in completion.choices[0].message.content
+    assert "- No. 91 | Lead:" in completion.choices[0].message.content
 
 
 @pytest.mark.parametrize(

@@ -50,6 +50,23 @@ def cited_leads(answer: dict) -> dict[int, str | None]:
     return {c["measure"]: c["lead_department"] for c in answer["citations"] if c["measure"] is not None}
 
 
+def direct_for(url: str, *questions: str) -> str:
+    """The direct answer /ask gives to the last of `questions`, asked in turn in one fresh conversation."""
+    conversation = f"direct-{uuid.uuid4()}"
+    for question in questions:
+        response = httpx.post(f"{url}/ask", json={"question": question, "conversation_id": conversation}, timeout=60)
+        response.raise_for_status()
+    return response.json()["direct"]
+
+
+def assert_direct_then_one_line_per_citation(answer: dict) -> None:
+    """`answer` is kept for API compatibility: the direct answer, then one line per citation."""
+    assert answer["direct"].strip()
+    lines = answer["answer"].splitlines()
+    assert lines[0] == answer["direct"]
+    assert len(lines) == 1 + len(answer["citations"])
+
+
 def test_english_question_cites_the_shantytown_financing_measures_with_their_leads(api: httpx.Client) -> None:
     answer = ask(api, SHANTYTOWN_EN)
 
@@ -58,7 +75,7 @@ def test_english_question_cites_the_shantytown_financing_measures_with_their_lea
     assert SHANTYTOWN_LEADS.items() <= cited_leads(answer).items()
     # English text: the department names appear in English, with the Chinese as written.
     assert "China Development Bank" in answer["answer"]
-    assert re.search(r"Measure 91\b", answer["answer"])
+    assert_direct_then_one_line_per_citation(answer)
 
 
 def test_chinese_question_cites_the_same_measures_in_chinese(api: httpx.Client) -> None:
@@ -67,7 +84,8 @@ def test_chinese_question_cites_the_same_measures_in_chinese(api: httpx.Client) 
     assert answer["language"] == "zh"
     assert answer["intent"] == "lead"
     assert SHANTYTOWN_LEADS.items() <= cited_leads(answer).items()
-    assert "第91条（牵头：省国开行" in answer["answer"]
+    assert "省国开行" in answer["answer"]
+    assert_direct_then_one_line_per_citation(answer)
     for citation in answer["citations"]:
         assert citation["document"] == DOCUMENT_ID
         assert citation["text"] and citation["part"] and citation["subsection"]
@@ -87,6 +105,25 @@ def test_ask_returns_exactly_what_the_cli_prints(api: httpx.Client, qa_env: dict
 
     assert from_api["citations"] == from_cli["citations"]
     assert from_api == from_cli
+
+
+def test_qa_ask_prints_the_direct_answer_then_one_line_per_citation(api: httpx.Client, qa_env: dict[str, str]) -> None:
+    cli = subprocess.run(
+        [sys.executable, "-m", "qa.cli", "ask", SHANTYTOWN_ZH],
+        cwd=REPO_ROOT,
+        env={**os.environ, **qa_env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    from_api = ask(api, SHANTYTOWN_ZH)
+
+    lines = cli.stdout.splitlines()
+    assert lines[0] == from_api["direct"]
+    assert lines[1] == ""
+    assert len(lines) == 2 + len(from_api["citations"])
+    for number, lead in SHANTYTOWN_LEADS.items():
+        assert any(line.startswith(f"第{number}条｜牵头：{lead}｜") for line in lines[2:])
 
 
 def test_follow_up_in_the_same_conversation_refers_to_the_previous_answer(api: httpx.Client) -> None:
@@ -288,7 +325,9 @@ def test_openapi_docs_describe_every_endpoint(api: httpx.Client) -> None:
             refused = operation["responses"].get("422")
             if refused:
                 assert refused["content"]["application/json"]["schema"]["$ref"].endswith("/ValidationErrorBody"), path
-    assert schema["components"]["schemas"]["Role"]["enum"] == ["lead", "any"]
+    # /measures?role= takes lead or any; an answer's items also say co (listed after the lead).
+    assert schema["components"]["schemas"]["MeasureRole"]["enum"] == ["lead", "any"]
+    assert schema["components"]["schemas"]["Role"]["enum"] == ["lead", "co", "any"]
 
 
 def test_web_page_and_its_assets_are_served(api: httpx.Client) -> None:

@@ -3,11 +3,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from qa.answer import Answer
 from tests.live_server import REPO_ROOT
+from tests.test_chat_format import shantytown_answer
 
 pytestmark = pytest.mark.browser
 
@@ -74,6 +77,31 @@ def expect_shantytown_cards(page: Page, measure_label: str, lead_badge: str) -> 
         expect(card.locator(".card-where")).not_to_be_empty()
 
 
+def direct_for(page: Page, question: str) -> str:
+    """The direct answer /ask gives to the question asked on its own."""
+    return asked(page, question)["direct"]
+
+
+def asked(page: Page, question: str) -> dict:
+    """The answer JSON /ask gives to the question asked on its own."""
+    response = page.request.post(urljoin(page.url, "/ask"), data={"question": question}, timeout=ANSWER_TIMEOUT_MS)
+    assert response.ok, response.text()
+    return response.json()
+
+
+def expect_direct_answer_above_the_cards(page: Page, direct: str) -> None:
+    """The direct answer on top, as given; the citations appear once, as cards, not again as lines of text."""
+    expect(page.locator(".answer-direct")).to_have_count(1)
+    expect(page.locator(".answer-direct")).to_have_text(direct)
+    answer_box = page.locator(".answer").bounding_box()
+    cards_box = page.locator(".cards").bounding_box()
+    assert answer_box and cards_box and answer_box["y"] + answer_box["height"] <= cards_box["y"]
+    assert page.locator(".answer").evaluate("node => node.compareDocumentPosition(document.querySelector('.cards'))") & 4
+    quote = page.locator('[data-measure="91"] .quote').inner_text()
+    assert page.locator("#result").inner_text().count(quote) == 1, "measure 91 is quoted once, on its card"
+    expect(page.locator(".answer")).not_to_contain_text(quote[:12])
+
+
 def save_screenshot(page: Page, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / name
@@ -93,7 +121,7 @@ def test_a_chinese_question_shows_a_card_per_measure_with_the_lead_marked(page: 
     ask(page, SHANTYTOWN_ZH)
 
     expect_shantytown_cards(page, "第{}条", "牵头")
-    expect(page.locator(".answer-text")).to_contain_text("第91条（牵头：省国开行")
+    expect_direct_answer_above_the_cards(page, direct_for(page, SHANTYTOWN_ZH))
     card_92 = page.locator('[data-measure="92"]')
     expect(card_92.locator(".others")).not_to_contain_text("省发展改革委")  # the lead is not repeated among the others
     assert save_screenshot(page, "answer.png").stat().st_size > 0
@@ -104,7 +132,7 @@ def test_an_english_question_gets_english_cards(page: Page) -> None:
 
     expect_shantytown_cards(page, "Measure {}", "Lead")
     expect(page.locator('[data-measure="91"] .lead')).to_contain_text("China Development Bank")
-    expect(page.locator(".answer-text")).to_contain_text("Measure 91")
+    expect_direct_answer_above_the_cards(page, direct_for(page, SHANTYTOWN_EN))
     save_screenshot(page, "answer-en.png")
 
 
@@ -126,8 +154,31 @@ def test_a_question_the_library_cannot_answer_says_so(page: Page) -> None:
     expect(abstention).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
     expect(abstention).to_contain_text("未找到答案")
     expect(abstention).to_contain_text("文库中没有第200条措施（共139条）")
+    # An abstention shows its whole explanation, which adds what the library covers.
+    expect(abstention.locator(".answer-direct")).to_have_text(asked(page, "第200条讲了什么？")["answer"])
     expect(page.locator(".card")).to_have_count(0)
     save_screenshot(page, "abstained.png")
+
+
+@pytest.mark.parametrize(
+    "update, badge",
+    [
+        ({"intent": "yes_no", "verdict": "yes"}, "是"),
+        ({"intent": "yes_no", "verdict": "no"}, "否"),
+        ({"intent": "either_or", "choice": "省金融办"}, "省金融办"),
+    ],
+)
+def test_a_verdict_or_choice_is_a_badge_beside_the_direct_answer(page: Page, update: dict, badge: str) -> None:
+    answer = Answer.model_validate({**shantytown_answer("zh").model_dump(), **update})
+    page.route("**/ask", lambda route: route.fulfill(status=200, content_type="application/json", body=answer.model_dump_json()))
+
+    ask(page, SHANTYTOWN_ZH)
+
+    direct = page.locator(".answer-direct")
+    expect(direct.locator(".verdict")).to_have_text(badge, timeout=ANSWER_TIMEOUT_MS)
+    expect(direct).to_have_text(badge + answer.direct)
+    expect(page.locator(".card")).to_have_count(4)
+    save_screenshot(page, f"answer-{answer.verdict.value if answer.verdict else 'choice'}.png")
 
 
 def test_a_refused_question_shows_the_servers_message(page: Page) -> None:

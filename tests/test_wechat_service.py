@@ -36,6 +36,7 @@ from service.wechat import (
 )
 from tests.live_server import start_server
 from tests.test_chat_format import shantytown_answer
+from tests.test_service_http import direct_for
 
 SERVICE_APP = "service.app:create_app_from_env"
 SLOW_APP = "tests.slow_pipeline_app:create_app"
@@ -58,6 +59,15 @@ SETTINGS_ENV = {
     "QA_WECOM_CORP_ID": CORP_ID,
     "QA_PUBLIC_URL": PUBLIC_URL,
 }
+
+
+def assert_direct_then_citation_lines(content: str, direct: str, prefixes: tuple[str, ...]) -> None:
+    """The reply opens with the direct answer and a blank line; each prefix starts one of the citation lines after it."""
+    lines = content.splitlines()
+    assert lines[0] == direct
+    assert lines[1] == ""
+    for prefix in prefixes:
+        assert any(line.startswith(prefix) for line in lines[2:]), f"no line starts with {prefix!r}"
 
 
 def warmed_up(url: str) -> str:
@@ -207,9 +217,11 @@ def test_plaintext_question_gets_a_plaintext_answer(server):
 
     assert reply.type == "text"
     assert reply.target == "oPlain" and reply.source == ACCOUNT
-    assert reply.content.startswith("「棚户区改造融资」相关措施及其牵头部门")
-    for line in ("第91条｜牵头：省国开行｜", "第92条｜牵头：省发展改革委｜", "第93条｜牵头：省国开行｜", "第94条｜牵头：省金融办｜"):
-        assert line in reply.content
+    assert_direct_then_citation_lines(
+        reply.content,
+        direct_for(server, QUESTION),
+        ("第91条｜牵头：省国开行｜", "第92条｜牵头：省发展改革委｜", "第93条｜牵头：省国开行｜", "第94条｜牵头：省金融办｜"),
+    )
     assert len(reply.content.encode()) <= 2048
 
 
@@ -219,13 +231,16 @@ def test_safe_mode_question_gets_an_encrypted_answer(server):
     reply = decrypted_reply(response, nonce)
 
     assert reply.target == "oSafe" and reply.source == ACCOUNT
-    for line in (
-        "No. 91 | Lead: China Development Bank Jilin Branch (省国开行)",
-        "No. 92 | Lead: Provincial Development and Reform Commission (省发展改革委)",
-        "No. 93 | Lead: China Development Bank Jilin Branch (省国开行)",
-        "No. 94 | Lead: Provincial Financial Affairs Office (省金融办)",
-    ):
-        assert line in reply.content
+    assert_direct_then_citation_lines(
+        reply.content,
+        direct_for(server, "Who leads the shantytown renovation financing?"),
+        (
+            "No. 91 | Lead: China Development Bank Jilin Branch (省国开行)",
+            "No. 92 | Lead: Provincial Development and Reform Commission (省发展改革委)",
+            "No. 93 | Lead: China Development Bank Jilin Branch (省国开行)",
+            "No. 94 | Lead: Provincial Financial Affairs Office (省金融办)",
+        ),
+    )
 
 
 def test_plaintext_post_with_a_bad_signature_is_forbidden(server):
@@ -352,8 +367,11 @@ def test_a_follow_up_in_chat_refers_to_the_senders_previous_question(server):
     follow_up = plain_reply(post_plain(server, text_message("那配合部门呢？", user=user)))
     stranger = plain_reply(post_plain(server, text_message("那配合部门呢？", user="oStranger")))
 
-    assert follow_up.content.startswith("「棚户区改造融资」相关措施及其责任部门")
-    assert "第91条｜牵头：省国开行｜" in follow_up.content
+    assert_direct_then_citation_lines(
+        follow_up.content,
+        direct_for(server, QUESTION, "那配合部门呢？"),
+        ("第91条｜牵头：省国开行｜", "第92条｜牵头：省发展改革委｜", "第93条｜牵头：省国开行｜", "第94条｜牵头：省金融办｜"),
+    )
     assert "棚户区改造融资" not in stranger.content
 
 
@@ -395,7 +413,7 @@ def test_wecom_question_gets_an_encrypted_answer(server):
     )
     reply = wechatpy.parse_message(xml)
     assert reply.target == "ZhangSan" and reply.source == CORP_ID
-    assert "第93条｜牵头：省国开行｜" in reply.content
+    assert_direct_then_citation_lines(reply.content, direct_for(server, QUESTION), ("第93条｜牵头：省国开行｜",))
 
 
 def test_wecom_stale_timestamp_is_refused(server):

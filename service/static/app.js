@@ -9,6 +9,7 @@ const LABELS = {
     noDepartments: "未列明责任部门",
     citations: (n) => `引用的原文（${n}）`,
     abstained: "未找到答案",
+    verdict: { yes: "是", no: "否" },
   },
   en: {
     measure: (n) => `Measure ${n}`,
@@ -17,6 +18,7 @@ const LABELS = {
     noDepartments: "No responsible department named",
     citations: (n) => `Cited passages (${n})`,
     abstained: "No answer found",
+    verdict: { yes: "Yes", no: "No" },
   },
 };
 
@@ -114,17 +116,20 @@ function citationCard(citation, language, names) {
   return card;
 }
 
-// The composed answer is a lead-in line followed by bulleted lines; bullets get a hanging indent.
-function answerText(text) {
-  const block = element("div", { class: "answer-text" });
-  for (const line of text.split("\n")) {
-    if (!line.trim()) continue;
-    const bulleted = /^[·•]/.test(line);
-    block.append(element("p", { class: bulleted ? "answer-line answer-bullet" : "answer-line" }, line));
+// A yes/no verdict or the department an either/or question names, shown beside the direct answer.
+function answerBadge(answer, labels) {
+  if (answer.verdict) {
+    return element("span", { class: `verdict verdict-${answer.verdict}`, "data-verdict": answer.verdict }, labels.verdict[answer.verdict]);
   }
-  return block;
+  if (answer.choice) {
+    const item = (answer.items || []).find((i) => i.department === answer.choice);
+    return element("span", { class: "verdict verdict-choice", "data-choice": answer.choice }, item ? item.label : answer.choice);
+  }
+  return null;
 }
 
+// The direct answer is one sentence, rendered as given; the citations follow as cards, never as text.
+// An abstention shows its whole explanation, which says what the library covers and what can be asked.
 function showAnswer(answer, names) {
   const labels = LABELS[answer.language];
   const children = [];
@@ -136,7 +141,8 @@ function showAnswer(answer, names) {
   if (answer.abstained) {
     answerBlock.append(element("p", { class: "answer-kicker" }, labels.abstained));
   }
-  answerBlock.append(answerText(answer.answer));
+  const text = answer.abstained ? answer.answer : answer.direct;
+  answerBlock.append(element("p", { class: "answer-direct" }, answer.abstained ? null : answerBadge(answer, labels), text));
   children.push(answerBlock);
 
   if (answer.citations.length) {
