@@ -73,6 +73,8 @@ class Composer:
         for passage in _measured(passages):
             if passage.lead_department:
                 by_lead.setdefault((passage.lead_department, passage.document), []).append(passage.measure)
+        for measures in by_lead.values():
+            measures.sort()
         return [
             AnswerItem(department=name, label=self.department_label(name, language), role=Role.LEAD, measures=measures, document=document)
             for (name, document), measures in by_lead.items()
@@ -183,7 +185,9 @@ class Composer:
             listed = "、".join(f"{item.label}（{_numbers(item.measures, language)}）" for item in leads)
             if intent is Intent.TOPIC:
                 return f"相关的是{_numbers([p.measure for p in measured], language)}，由{listed}牵头。"
-            return f"这项工作由{listed}牵头。" if len(measured) > 1 else f"{_numbers(leads[0].measures, language)}由{leads[0].label}牵头。"
+            if len(measured) == 1:
+                return f"{understanding.subject}（{_numbers(leads[0].measures, language)}）由{leads[0].label}牵头。" if understanding.subject else f"{_numbers(leads[0].measures, language)}由{leads[0].label}牵头。"
+            return f"{understanding.subject or '这项工作'}由{listed}牵头。"
         clauses = [f"{self._short_label(item.department, language)} leads {_numbers(item.measures, language)}" for item in leads]
         if intent is Intent.TOPIC:
             return f"The measures on this are {_numbers([p.measure for p in measured], language).removeprefix('measures ').removeprefix('measure ')}; " + "; ".join(clauses) + "."

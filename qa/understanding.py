@@ -21,6 +21,7 @@ LATIN_WORD = re.compile(r"[A-Za-z]+")
 YEAR = re.compile(r"(?<!\d)(19\d\d|20\d\d)(?!\d)")
 # "Jilin Banking Regulatory Bureau", "吉林省财政厅": the qualifier belongs to the name it precedes
 DEPARTMENT_QUALIFIER = re.compile(r"(?:\bjilin\s+(?:provincial\s+)?|\bprovincial\s+|\bthe\s+|吉林省|吉林|省)$", re.IGNORECASE)
+SUBJECT_CHARS = 12  # a longer leftover is a description, not a name for the subject
 _TOPIC_PIECE = re.compile(r"[\u4e00-\u9fff]+|[A-Za-z0-9][A-Za-z0-9'’\-]*")
 DEPARTMENT_LIST_INTENTS = frozenset({Intent.DEPT_LEAD, Intent.DEPT_ALL, Intent.DEPT_LEAD_COUNT, Intent.DEPT_ALL_COUNT})
 # Cues that show which language frames the question (an English term in a Chinese question,
@@ -41,6 +42,7 @@ class Understanding:
     subsections: tuple[int, ...] = ()
     topic: str = ""  # the question without department names, references and cue words
     has_topic: bool = False  # the topic names something the library's vocabulary knows
+    subject: str = ""  # the topic as a short phrase of known words, fit to open a direct answer; else empty
     ordinal: int | None = None  # "第二条呢" in a follow-up: the n-th citation of the previous answer
     cues: frozenset[Cue] = frozenset()
     years: tuple[int, ...] = ()  # years the question names
@@ -128,7 +130,9 @@ class QuestionReader:
         cues = frozenset(m.cue for m in matches if m.cue is not Cue.FRAME)
         pieces = _TOPIC_PIECE.findall(_blank(masked, [(m.start, m.end) for m in matches]))
         topic = " ".join(pieces)
-        has_topic = any(self.knows(piece) for piece in pieces)
+        known = [self.knows(piece) for piece in pieces]
+        has_topic = any(known)
+        subject = "".join(pieces) if known and all(known) and len("".join(pieces)) <= SUBJECT_CHARS and CJK.search(topic) and topic.replace(" ", "").isalnum() else ""
         words = {w.lower() for w in re.findall(r"[\u4e00-\u9fff]|[A-Za-z]+", question.text)} | {
             question.text[m.start : m.end] for m in matches
         }
@@ -157,6 +161,7 @@ class QuestionReader:
             subsections=references.subsections,
             topic=topic,
             has_topic=has_topic,
+            subject=subject,
             ordinal=references.ordinal,
             cues=cues,
             years=tuple(int(y) for y in YEAR.findall(question.text)),
