@@ -99,6 +99,8 @@ def calibrate(settings: Settings, gold_path: Path, path: Path = CALIBRATION_FILE
     names: list[str] = []
     rows, labels, languages = [], [], []
     for question in load_gold(gold_path):
+        if question.context:
+            continue  # a follow-up means something only after its earlier turns, which the evidence does not see
         features = pipeline.retrieval_evidence(question.q)
         if features is None:
             continue
@@ -126,3 +128,10 @@ def calibrate(settings: Settings, gold_path: Path, path: Path = CALIBRATION_FILE
     temporary.write_text(json.dumps(calibrations, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     temporary.replace(path)
     return {key: entry}
+
+
+def stored_calibration(settings: Settings, path: Path = CALIBRATION_FILE) -> dict | None:
+    """What `qa calibrate` recorded for the configuration, without the model itself; None if never calibrated."""
+    calibrations = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    entry = calibrations.get(config_key(index_config(settings)))
+    return None if entry is None else {name: value for name, value in entry.items() if name != "model"}

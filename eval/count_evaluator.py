@@ -4,15 +4,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from eval.evaluator import Evaluator
-from eval.gold import GoldQuestion
+from eval.gold import COUNT_KINDS, GoldQuestion
 from eval.metrics import count_correct
 from qa.answer import Answer
 
-# Only how-many questions promise a number in Answer.count; list questions carry their count in the gold
-# file for reference but are judged on the set they cite.
-COUNT_KINDS: tuple[str, ...] = ("dept_lead_count",)
 
-
+# Only how-many questions (COUNT_KINDS) promise a number in Answer.count; list questions carry their count in
+# the gold file for reference but are judged on the set they cite.
 class CountEvaluator(Evaluator):
     def __init__(self, kinds: Sequence[str] = COUNT_KINDS):
         self.kinds = tuple(kinds)

@@ -1,4 +1,7 @@
-"""Regression gate: headline metrics must stay at or above their floors (or at or below a `_max` ceiling)."""
+"""Regression gate: headline metrics must stay at or above their floors (or at or below a `_max` ceiling).
+
+The floors are checked on one part's result: the held-out test part (see eval.parts.gated_part).
+"""
 from __future__ import annotations
 
 import json

@@ -8,8 +8,9 @@ from eval.gold import GoldQuestion
 from eval.metrics import lead_correct
 from qa.answer import Answer
 
-# The kinds whose gold `lead` lists the lead departments of the relevant measures.
-LEAD_KINDS: tuple[str, ...] = ("lead", "departments", "measure")
+# The kinds whose gold `lead` lists the lead departments of the relevant measures. A yes/no or either/or
+# question names a department, but its gold `lead` is the one the document lists first, whichever was named.
+LEAD_KINDS: tuple[str, ...] = ("lead", "departments", "measure", "yes_no", "either_or", "follow_up")
 
 
 class LeadEvaluator(Evaluator):

@@ -2,22 +2,25 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Protocol
 
 from tqdm import tqdm
 
 from eval.abstention_evaluator import AbstentionEvaluator
 from eval.corpus_departments import GOLD_DOCUMENT, read_lead_departments
 from eval.count_evaluator import CountEvaluator
+from eval.direct_answer_evaluator import DirectAnswerEvaluator
 from eval.evaluator import Evaluator
 from eval.exact_set_evaluator import ExactSetEvaluator
 from eval.gold import KINDS, LANGUAGES, GoldQuestion, load_gold
 from eval.lead_evaluator import LeadEvaluator
 from eval.metrics import cited_measures
-from eval.report import Baseline, against_previous_release, hybrid_versus_single, write_reports
-from eval.result import EvalResult, Metrics, QuestionResult
+from eval.report import Baseline, abstention_models, against_previous_release, hybrid_versus_single, write_reports
+from eval.result import EvalResult, Metrics, PartResults, QuestionResult
 from eval.retrieval_evaluator import RetrievalEvaluator
+from eval.verdict_evaluator import VerdictEvaluator
 from index.fusion import FusionMode
 from qa.answer import Answer
 from qa.settings import Settings
@@ -39,15 +42,23 @@ NO_BASELINE = "none"
 PROGRESS_INTERVAL_SECONDS = 2.0
 
 
-def evaluate(questions: list[GoldQuestion], ask: Callable[[str], Answer], progress: bool = True) -> EvalResult:
-    """Ask every question and score the answers overall, per language, per kind and per kind × language."""
-    bar = tqdm(questions, desc="questions", unit="q", disable=not progress, mininterval=PROGRESS_INTERVAL_SECONDS)
-    answers = [ask(question.q) for question in bar]
+class Ask(Protocol):
+    """QAPipeline.ask, as the runner calls it."""
+
+    def __call__(self, question: str, *, conversation_id: str | None = None) -> Answer: ...
+
+
+def evaluate(questions: list[GoldQuestion], ask: Ask, part: str, progress: bool = True) -> EvalResult:
+    """Ask every question of one part and score the answers overall, per language, per kind and per kind × language."""
+    bar = tqdm(questions, desc=f"{part} questions", unit="q", disable=not progress, mininterval=PROGRESS_INTERVAL_SECONDS)
+    answers = [answer_in_conversation(question, ask, part) for question in bar]
     evaluators: list[Evaluator] = [
         RetrievalEvaluator(),
         LeadEvaluator(read_lead_departments(GOLD_DOCUMENT)),
         ExactSetEvaluator(),
         CountEvaluator(),
+        VerdictEvaluator(),
+        DirectAnswerEvaluator(),
         AbstentionEvaluator(),
     ]
 
@@ -85,6 +96,17 @@ def evaluate(questions: list[GoldQuestion], ask: Callable[[str], Answer], progre
     )
 
 
+def answer_in_conversation(question: GoldQuestion, ask: Ask, part: str) -> Answer:
+    """The answer to `question` in a conversation of its own, after its `context` questions; only this one is scored.
+
+    A conversation per question keeps one question's turn from becoming the previous turn of the next.
+    """
+    conversation_id = f"eval:{part}:{question.id}"
+    for earlier in question.context:
+        ask(earlier, conversation_id=conversation_id)
+    return ask(question.q, conversation_id=conversation_id)
+
+
 def _question_result(question: GoldQuestion, answer: Answer, evaluators: list[Evaluator]) -> QuestionResult:
     lead_by_measure: dict[int, str | None] = {}
     for citation in answer.citations:
@@ -98,9 +120,12 @@ def _question_result(question: GoldQuestion, answer: Answer, evaluators: list[Ev
         gold=question,
         intent=answer.intent.value,
         abstained=answer.abstained,
+        direct=answer.direct,
         cited=cited,
         cited_leads=[lead_by_measure[measure] for measure in cited],
         count=answer.count,
+        verdict=answer.verdict.value if answer.verdict else None,
+        choice=answer.choice,
         scores=scores,
     )
 
@@ -124,7 +149,7 @@ def _release_version(name: str) -> tuple[int, ...] | None:
     return tuple(int(part) for part in match.group(1).split(".")) if match else None
 
 
-def comparison_sections(results: dict[str, EvalResult], baseline: Baseline | None) -> list[str]:
+def comparison_sections(results: dict[str, PartResults], baseline: Baseline | None) -> list[str]:
     """report.md's comparisons: with the previous release, and of hybrid with the single retrievers run."""
     lines: list[str] = []
     if baseline is not None:
@@ -142,22 +167,40 @@ def configuration_settings(settings: Settings, name: str) -> Settings:
     return settings.model_copy(update=CONFIGURATIONS[name])
 
 
+def load_parts(parts: Mapping[str, Path]) -> dict[str, list[GoldQuestion]]:
+    """Each part's questions; a missing or malformed file raises ValueError before anything is asked."""
+    loaded: dict[str, list[GoldQuestion]] = {}
+    for part, path in parts.items():
+        try:
+            loaded[part] = load_gold(path)
+        except OSError as error:
+            raise ValueError(f"cannot read the {part} part {path}: {error.strerror}") from None
+    return loaded
+
+
 def run(
-    settings: Settings, gold_path: Path, out_dir: Path, configs: list[str], baseline: Baseline | None = None
-) -> dict[str, EvalResult]:
-    """Evaluate each named configuration, write the reports to out_dir (compared with `baseline`, a previous
-    release, if given) and return the results by name."""
+    settings: Settings,
+    parts: Mapping[str, Path],
+    out_dir: Path,
+    configs: list[str],
+    baseline: Baseline | None = None,
+) -> dict[str, PartResults]:
+    """Evaluate each named configuration on each part (name -> gold file), write the reports to out_dir
+    (compared with `baseline`, a previous release, if given) and return the results by configuration and part."""
     if not configs:
         raise ValueError(f"no configuration given; valid names: {', '.join(CONFIGURATIONS)}")
     configured = {name: configuration_settings(settings, name) for name in configs}
+    questions_by_part = load_parts(parts)
     # Imported here so that scoring and reporting do not load the retrieval stack and its encoders.
+    from eval.calibration import stored_calibration
     from qa.pipeline import QAPipeline
 
-    questions = load_gold(gold_path)
-    results: dict[str, EvalResult] = {}
+    results: dict[str, PartResults] = {}
     for name, configured_settings in configured.items():
         pipeline = QAPipeline.from_settings(configured_settings)
-        results[name] = evaluate(questions, pipeline.ask)
+        results[name] = {part: evaluate(questions, pipeline.ask, part) for part, questions in questions_by_part.items()}
     primary = DEFAULT_CONFIGURATION if DEFAULT_CONFIGURATION in results else configs[0]
-    write_reports(results, out_dir, primary, comparison_sections(results, baseline))
+    calibrations = {name: stored_calibration(configured_settings) for name, configured_settings in configured.items()}
+    sections = comparison_sections(results, baseline) + abstention_models(calibrations)
+    write_reports(results, out_dir, primary, sections)
     return results

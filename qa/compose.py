@@ -111,6 +111,9 @@ class Composer:
             items = self._items(understanding, intent, cited, language)
         if direct is None:
             direct = self._direct(understanding, intent, cited, items, count)
+            if count is not None and intent not in DEPARTMENT_LIST_INTENTS:
+                # "一共几条？" after an answer: the number first, then what it counts
+                direct = (f"共{count}条。" if language == "zh" else f"{count} measure{'s' if count != 1 else ''}. ") + direct
         detailed = intent not in DEPARTMENT_LIST_INTENTS
         lines = [direct, *(self._line(passage, language, detailed) for passage in cited)]
         return Answer(

