@@ -24,6 +24,7 @@ class Cue(str, Enum):
     LEAD_QUESTION = "lead_question"  # asks who leads: 谁牵头, who leads
     COUNT = "count"
     LIST = "list"
+    EXHAUSTIVE = "exhaustive"  # all of them: a department's whole list, never filtered by a stray word
     YES_NO = "yes_no"
     EITHER_OR = "either_or"
     FOLLOW_UP = "follow_up"

@@ -34,6 +34,9 @@ WHO_INTENTS = {Intent.LEAD, Intent.DEPARTMENTS, Intent.YES_NO, Intent.EITHER_OR}
 # passages are padding rather than answers. On the gold part every share from 0.3 to 0.7 keeps recall@5
 # at 1.0 while precision rises from .58 to .94; 0.55 leaves a margin for questions worded otherwise.
 RELEVANCE_SHARE = 0.55
+# A yes/no or either/or verdict rests on the measures closest to the best one only: a lower-ranked
+# neighbour that happens to name the department must not turn "no" into "yes"
+VERDICT_SHARE = 0.8
 # The figures and dates a question asks for must stand in the passages that answer it
 FIGURE_IN_TEXT = re.compile(
     r"\d+(?:\.\d+)?\s*(?:亿|万|千|%|％|元|公里|千米|米|吨|千瓦|瓦|户|人|个|项|家|套|平方|亩|公顷|斤|座|条|处|所)"
@@ -163,7 +166,10 @@ class QAPipeline:
 
     def _knows(self, piece: str) -> bool:
         """Whether a piece of a question's subject names something the library's text uses."""
-        lexical = piece if script_is_chinese(piece) else " ".join(self.translator.translate(piece))
+        if not script_is_chinese(piece):
+            # the policy glossary, not the general dictionary, which translates any word at all
+            return self.translator.coverage(piece) > 0
+        lexical = piece
         vocabulary = self.index.vocabulary(Query(text=piece, lexical_text=lexical))
         if vocabulary is None:
             return len(piece) >= 2
@@ -250,8 +256,8 @@ class QAPipeline:
             if (p.lead_department == department.name if leads_only else department.name in p.departments)
         ]
         # filter by topic only where the question names one the library knows ("发改委牵头的交通项目"),
-        # never by a stray word ("连配合的也算上")
-        if understanding.has_topic and intent not in COUNT_INTENTS and measures:
+        # never by a stray word ("连配合的也算上") nor where it asks for all of them
+        if understanding.has_topic and Cue.EXHAUSTIVE not in understanding.cues and intent not in COUNT_INTENTS and measures:
             ranking = self._search(understanding, len(measures), rows=[self._rows[p.id] for p in measures])
             ranked = [(hit.passage, hit.score) for hit in relevant_hits(ranking.hits)[:k]]
         else:
@@ -301,10 +307,16 @@ class QAPipeline:
         best = max((hit.score for hit in hits), default=1.0)
         return [ranked.get(row) or Hit(row, self.index.passages[row], best, {}) for row in containing]
 
+    @staticmethod
+    def _deciding(scored: list[tuple[Passage, float]]) -> list[Passage]:
+        measured = [(p, score) for p, score in scored if p.measure is not None]
+        best = max((score for _, score in measured), default=0.0)
+        return [p for p, score in measured if best <= 0 or score >= VERDICT_SHARE * best]
+
     def _yes_no(self, understanding: Understanding, scored: list[tuple[Passage, float]]) -> Answer:
         """Does the named department lead (or, asked about any role, take part in) the measures on the topic?"""
         candidate = understanding.departments[0].name
-        measured = [p for p, _ in scored if p.measure is not None]
+        measured = self._deciding(scored)
         if understanding.role is Role.LEAD:
             holds = any(p.lead_department == candidate for p in measured)
         else:
@@ -316,7 +328,7 @@ class QAPipeline:
     def _either_or(self, understanding: Understanding, scored: list[tuple[Passage, float]]) -> Answer:
         """Of the departments named, the one that leads the best-ranked measure either of them leads."""
         candidates = [d.name for d in understanding.departments]
-        measured = [p for p, _ in scored if p.measure is not None]
+        measured = self._deciding(scored)
         choice = next((p.lead_department for p in measured if p.lead_department in candidates), None)
         direct = self.composer.choice_direct(understanding, choice, measured)
         return self.composer.answer(understanding, Intent.EITHER_OR, scored, direct=direct, choice=choice)

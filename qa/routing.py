@@ -57,9 +57,11 @@ SLOTS: dict[str, Callable[[Signals], bool]] = {
     "leads_only": _leads_only,
     "asks_who": _asks_who,
     # "国开行棚改贷款谁负责": naming a department in a who-question does not ask for its list
-    "asks_who_only": lambda s: _asks_who(s) and not s.cues & {Cue.LIST, Cue.COUNT, Cue.ALL_ROLES},
-    "list_asked": lambda s: bool(s.cues & {Cue.LIST, Cue.COUNT, Cue.ALL_ROLES}) and not s.cues & {Cue.YES_NO},
-    "role_or_list": lambda s: bool(s.cues & {Cue.LIST, Cue.COUNT, Cue.LEAD, Cue.PARTICIPATE, Cue.ALL_ROLES, Cue.RESPONSIBLE}),
+    "asks_who_only": lambda s: _asks_who(s) and not s.cues & {Cue.LIST, Cue.EXHAUSTIVE, Cue.COUNT, Cue.ALL_ROLES},
+    "list_asked": lambda s: bool(s.cues & {Cue.LIST, Cue.EXHAUSTIVE, Cue.COUNT, Cue.ALL_ROLES}) and not s.cues & {Cue.YES_NO},
+    "role_or_list": lambda s: bool(
+        s.cues & {Cue.LIST, Cue.EXHAUSTIVE, Cue.COUNT, Cue.LEAD, Cue.PARTICIPATE, Cue.ALL_ROLES, Cue.RESPONSIBLE}
+    ),
 }
 CONDITIONS: dict[str, Callable[[Signals], bool]] = {**{cue.value: _cue(cue) for cue in Cue}, **SLOTS}
 
