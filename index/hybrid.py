@@ -179,7 +179,7 @@ def open_index(
         expected = Manifest(LEXICAL, tokenizer.name, corpus_checksum, fingerprint(corpus_checksum, tokenizer.fingerprint), len(passages))
         directory = store.component_dir(expected.kind, expected.name, expected.fingerprint)
         if force or not directory.exists():
-            _require_build(build_missing, directory)
+            require_build(build_missing, directory)
             with store.writing(directory, expected) as temporary:
                 BM25Retriever.build([tokenizer.tokenize(text) for text in texts]).save(temporary)
                 if progress:
@@ -192,7 +192,7 @@ def open_index(
         expected = Manifest("vectors", encoder.name, corpus_checksum, fingerprint(corpus_checksum, encoder.name), len(passages), dimension=encoder.dimension)
         directory = store.component_dir(expected.kind, expected.name, expected.fingerprint)
         if force or not directory.exists():
-            _require_build(build_missing, directory)
+            require_build(build_missing, directory)
             with store.writing(directory, expected) as temporary:
                 VectorIndex.build(encode_passages(encoder, texts, progress)).save(temporary / "vectors.faiss")
         store.read_manifest(directory, expected)
@@ -214,6 +214,7 @@ def encode_passages(encoder: Encoder, texts: list[str], progress: Callable[[str,
     return np.vstack(batches).astype(np.float32)
 
 
-def _require_build(build_missing: bool, directory: Path) -> None:
+def require_build(build_missing: bool, directory: Path) -> None:
+    """Refuse to build a missing component where the caller asked only to open what is built."""
     if not build_missing:
         raise UnusableIndexError(f"no index at {directory} for this corpus and configuration; run `qa build`")

@@ -32,7 +32,7 @@ class UnusableIndexError(RuntimeError):
 
 @dataclass(frozen=True)
 class Manifest:
-    kind: str  # "bm25" or "vectors"
+    kind: str  # "bm25", "vectors" or "synonyms"
     name: str  # the tokenizer or encoder name
     corpus_checksum: str
     fingerprint: str

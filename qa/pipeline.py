@@ -10,8 +10,9 @@ from corpus.library import Library
 from corpus.models import Passage, PassageKind
 from index.backend import Backend
 from index.fusion import FusionMode
-from index.hybrid import Hit, IndexConfig, Query, Ranking, SearchIndex, open_index
+from index.hybrid import Hit, IndexConfig, Query, Ranking, SearchIndex, open_index, search_text
 from index.store import IndexStore
+from index.synonyms import SynonymExpander, open_synonyms
 from index.tokenizer import Tokenizer
 from index.translate import QueryTranslator
 from qa.abstention import AbstentionPolicy, VocabularyEvidence, evidence
@@ -86,6 +87,7 @@ class QAPipeline:
         abstention: AbstentionPolicy,
         top_k: int = 5,
         tokenizer: Tokenizer | None = None,
+        synonyms: SynonymExpander | None = None,
     ):
         self.library = library
         self.registry = registry
@@ -93,7 +95,9 @@ class QAPipeline:
         self.translator = translator
         self.abstention = abstention
         self.top_k = top_k
-        self.reader = QuestionReader(registry, tokenizer or build_tokenizer(registry, translator), knows=self._knows)
+        self.tokenizer = tokenizer or build_tokenizer(registry, translator)
+        self.synonyms = synonyms or SynonymExpander({})
+        self.reader = QuestionReader(registry, self.tokenizer, knows=self._knows)
         self.composer = Composer(registry, library)
         self.memory = ConversationMemory()
         self.other_jurisdictions = OtherJurisdictions.load(
@@ -144,8 +148,16 @@ class QAPipeline:
                 force=force,
                 progress=progress,
             )
+        synonyms = open_synonyms(
+            [search_text(p) for p in library.passages],
+            library.checksum,
+            IndexStore(settings.data_dir),
+            tokenizer,
+            build_missing=build_missing,
+            force=force,
+        )
         policy = abstention or AbstentionPolicy.for_config(config)
-        return cls(library, registry, index, translator, policy, settings.top_k, tokenizer)
+        return cls(library, registry, index, translator, policy, settings.top_k, tokenizer, synonyms)
 
     def warm_up(self) -> None:
         """Load what the first questions would otherwise wait for: jieba's dictionary, the encoders'
@@ -169,8 +181,7 @@ class QAPipeline:
         if not script_is_chinese(piece):
             # the policy glossary, not the general dictionary, which translates any word at all
             return self.translator.coverage(piece) > 0
-        lexical = piece
-        vocabulary = self.index.vocabulary(Query(text=piece, lexical_text=lexical))
+        vocabulary = self.index.vocabulary(Query(text=piece, lexical_text=self._with_synonyms(piece)))
         if vocabulary is None:
             return len(piece) >= 2
         unknown = set(vocabulary.unknown)
@@ -439,11 +450,16 @@ class QAPipeline:
         with any English words in it translated."""
         text = understanding.topic or understanding.text
         if understanding.language == "en":
-            return Query(text=understanding.text, lexical_text=" ".join(self.translator.translate(text)))
+            return Query(text=understanding.text, lexical_text=self._with_synonyms(" ".join(self.translator.translate(text))))
         # English words in a Chinese question are read through their translation; an acronym
         # (PPP) stays as written, as the documents write it too
         lexical = ENGLISH_WORDS.sub(lambda m: m.group() if ACRONYM.fullmatch(m.group()) else " ".join(self.translator.translate(m.group())), text)
-        return Query(text=text, lexical_text=lexical)
+        return Query(text=text, lexical_text=self._with_synonyms(lexical))
+
+    def _with_synonyms(self, lexical: str) -> str:
+        """The lexical text with the corpus's own terms for the words it does not use (民企 → 民营企业)."""
+        extra = self.synonyms.expand(self.tokenizer.tokenize(lexical))
+        return " ".join([lexical, *extra]) if extra else lexical
 
 
 def script_is_chinese(text: str) -> bool:
