@@ -13,6 +13,7 @@ from qa.understanding import DEPARTMENT_LIST_INTENTS, Understanding
 LIST_PREVIEW_CHARS = 36  # long lists quote the opening of each measure; the citation holds the rest
 DIRECT_QUOTE_CHARS = 60  # a measure asked about by number is quoted in the direct answer up to here
 DIRECT_MEASURES = 3  # a who-is-responsible direct answer spells out the roles of at most this many measures
+DIRECT_CO_DEPARTMENTS = 3  # and names this many co-responsible departments of each; the citation lists them all
 
 
 def cite(passage: Passage, score: float) -> Citation:
@@ -204,11 +205,14 @@ class Composer:
                 parts.append(f"{_numbers([passage.measure], language)}未列明责任部门" if language == "zh" else f"measure {passage.measure} names no department")
                 continue
             lead = self._short_label(passage.lead_department, language)
-            co = [self._short_label(d, language) for d in passage.co_departments]
+            co = [self._short_label(d, language) for d in passage.co_departments[:DIRECT_CO_DEPARTMENTS]]
+            more = len(passage.co_departments) - len(co)
             if language == "zh":
-                text = f"第{passage.measure}条由{lead}牵头" + (f"，{'、'.join(co)}{'等' if passage.ends_with_deng else ''}配合" if co else "")
+                others = "、".join(co) + (f"等{len(passage.co_departments)}个部门" if more else "等" if passage.ends_with_deng else "")
+                text = f"第{passage.measure}条由{lead}牵头" + (f"，{others}配合" if co else "")
             else:
-                text = f"measure {passage.measure} is led by {lead}" + (f", with {_join(co, language)}" if co else "")
+                named = [*co, f"{more} other{'s' if more > 1 else ''}"] if more else co
+                text = f"measure {passage.measure} is led by {lead}" + (f", with {_join(named, language)}" if co else "")
             parts.append(text)
         if language == "zh":
             return "；".join(parts) + "。"
