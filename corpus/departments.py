@@ -100,6 +100,25 @@ def _is_latin(form: str) -> bool:
     return bool(_LATIN_OR_DIGIT.search(form))
 
 
+_BODY_WORD = re.compile(r"\b(?:department|bureau|commission|office|administration|agency|committee)\b")
+_QUALIFIER = re.compile(r"^(?:provincial|jilin)\s+")
+
+
+def _shortened_english_forms(departments: list[Department]) -> dict[str, Department]:
+    """People shorten a long English name to its first part: "Department of Industry" for the
+    Provincial Department of Industry and Information Technology. Kept only where the short form
+    still names a kind of body and no other department shortens to it too."""
+    claims: dict[str, set[str]] = {}
+    by_name = {department.name: department for department in departments}
+    for department in departments:
+        for form in department.english_forms:
+            folded = _QUALIFIER.sub("", fold(form))
+            head = folded.split(" and ")[0].strip()
+            if head != folded and len(head.split()) >= 2 and _BODY_WORD.search(head):
+                claims.setdefault(head, set()).add(department.name)
+    return {form: by_name[names.pop()] for form, names in claims.items() if len(names) == 1}
+
+
 def _pattern_for(form: str) -> str:
     # English forms must not fire inside a longer word ("cas" in "cascade"); Chinese has no word
     # boundaries to respect, so Chinese forms match as substrings.
@@ -115,6 +134,8 @@ class DepartmentRegistry:
         for department in departments:
             for form in (*department.chinese_forms, *department.english_forms):
                 self._register(fold(form), department)
+        for form, department in _shortened_english_forms(departments).items():
+            self._by_form.setdefault(form, department)
         forms_longest_first = sorted({*self._by_form, *map(fold, NOT_DEPARTMENTS)}, key=len, reverse=True)
         self._matcher = re.compile("|".join(_pattern_for(form) for form in forms_longest_first))
 

@@ -42,6 +42,8 @@ def read(reader: QuestionReader, text: str, in_conversation: bool = False):
         ("Does the finance department lead PPP?", Intent.YES_NO),
         ("是交通厅牵头还是发改委牵头？", Intent.EITHER_OR),
         ("Is the airport relocation led by the DRC or the Department of Transport?", Intent.EITHER_OR),
+        # a long English name shortened to its first part still names the department
+        ("Is oil shale led by the Department of Science or the Energy Administration?", Intent.EITHER_OR),
         ("财政厅参与的所有措施，连配合的也算上", Intent.DEPT_ALL),
         ("发改委牵头的措施有哪些？", Intent.DEPT_LEAD),
         ("Which measures does the Department of Finance lead?", Intent.DEPT_LEAD),
