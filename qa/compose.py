@@ -68,26 +68,15 @@ class Composer:
 
     # -- items: the facts a direct answer states ------------------------------------------------
 
-    def lead_items(self, passages: Sequence[Passage], language: str) -> list[AnswerItem]:
-        """Each lead department with the cited measures it leads, in the order of the citations."""
-        by_lead: dict[tuple[str, str], list[int]] = {}
-        for passage in _measured(passages):
-            if passage.lead_department:
-                by_lead.setdefault((passage.lead_department, passage.document), []).append(passage.measure)
-        for measures in by_lead.values():
-            measures.sort()
-        return [
-            AnswerItem(department=name, label=self.department_label(name, language), role=Role.LEAD, measures=measures, document=document)
-            for (name, document), measures in by_lead.items()
-        ]
-
-    def co_items(self, passages: Sequence[Passage], language: str) -> list[AnswerItem]:
+    def role_items(self, passages: Sequence[Passage], language: str, role: Role) -> list[AnswerItem]:
+        """Each department with the cited measures it leads (Role.LEAD) or supports (Role.CO), in the
+        order the citations first name it; its measures in number order."""
         by_department: dict[tuple[str, str], list[int]] = {}
         for passage in _measured(passages):
-            for name in passage.co_departments:
+            for name in passage.departments[:1] if role is Role.LEAD else passage.co_departments:
                 by_department.setdefault((name, passage.document), []).append(passage.measure)
         return [
-            AnswerItem(department=name, label=self.department_label(name, language), role=Role.CO, measures=measures, document=document)
+            AnswerItem(department=name, label=self.department_label(name, language), role=role, measures=sorted(measures), document=document)
             for (name, document), measures in by_department.items()
         ]
 
@@ -164,8 +153,8 @@ class Composer:
             document = cited[0].document if cited else ""
             return [AnswerItem(department=department, label=self.department_label(department, language), role=role, measures=measures, document=document)]
         if intent is Intent.DEPARTMENTS:
-            return self.lead_items(cited, language) + self.co_items(cited, language)
-        return self.lead_items(cited, language)
+            return self.role_items(cited, language, Role.LEAD) + self.role_items(cited, language, Role.CO)
+        return self.role_items(cited, language, Role.LEAD)
 
     def _direct(self, understanding: Understanding, intent: Intent, cited: list[Passage], items: list[AnswerItem], count: int | None) -> str:
         language = understanding.language

@@ -23,7 +23,7 @@ from qa.places import OtherJurisdictions
 from qa.lexicon import Cue
 from qa.question import MAX_QUESTION_CHARS, InvalidQuestionError, Question, validate_question
 from qa.settings import Settings
-from qa.understanding import DEPARTMENT_LIST_INTENTS, QuestionReader, Understanding
+from qa.understanding import CJK, DEPARTMENT_LIST_INTENTS, YEAR, QuestionReader, Understanding
 
 __all__ = ["MAX_QUESTION_CHARS", "InvalidQuestionError", "QAPipeline", "validate_question"]
 
@@ -43,12 +43,12 @@ FIGURE_IN_TEXT = re.compile(
     r"\d+(?:\.\d+)?\s*(?:亿|万|千|%|％|元|公里|千米|米|吨|千瓦|瓦|户|人|个|项|家|套|平方|亩|公顷|斤|座|条|处|所)"
     r"|[一二三四五六七八九十百千万亿]+(?:亿|万)(?:元|亩|斤|人|户)?"
 )
-# A subject of this many characters found word for word in a few passages is a quotation from them
 SPLITTABLE_INTENTS = {Intent.LEAD, Intent.DEPARTMENTS, Intent.TOPIC}
 # Where one question ends and another begins: a question mark with more after it, or a joining phrase
 SUB_QUESTION_BREAK = re.compile(r"(?<=[？?])|；|;|另外|此外|还有就是|(?:,\s*)?\band also\b|(?<=\w)\s*,\s*and (?=who|which|what)", re.IGNORECASE)
 ENGLISH_WORDS = re.compile(r"[A-Za-z][A-Za-z'’-]*(?:\s+[A-Za-z][A-Za-z'’-]*)*")
 ACRONYM = re.compile(r"[A-Z0-9]{2,6}")
+# A subject of this many characters found word for word in a few passages is a quotation from them
 MIN_QUOTED_CHARS, MAX_QUOTED_CHARS, MAX_QUOTED_PASSAGES = 3, 24, 3
 MONEY_IN_TEXT = re.compile(r"\d+(?:\.\d+)?\s*(?:亿|万|千)?\s*(?:元|美元)|[一二三四五六七八九十百千万亿]+(?:亿|万)?元")
 DATE_IN_TEXT = re.compile(r"(?:19|20)\d\d\s*年|\d{1,2}\s*月|\d+\s*年(?:左右|内|时间)|年底|年末|年内|前完成|之前")
@@ -71,9 +71,9 @@ def relevant_hits(hits: Sequence[Hit], share: float | None = None) -> list[Hit]:
     if not hits:
         return []
     share = RELEVANCE_SHARE if share is None else share
-    best = hits[0].score
+    best = max(hit.score for hit in hits)
     if best <= 0:
-        return list(hits[:1])
+        return [max(hits, key=lambda hit: hit.score)]
     return [hit for hit in hits if hit.score >= share * best]
 
 
@@ -104,7 +104,7 @@ class QAPipeline:
             (passage.text for passage in library.passages), (document.issuer for document in library.documents)
         )
         self._rows = {passage.id: row for row, passage in enumerate(index.passages)}
-        self._years = {int(year) for passage in library.passages for year in re.findall(r"(?:19|20)\d\d", passage.text)}
+        self._years = {int(year) for passage in library.passages for year in YEAR.findall(passage.text)}
 
     @classmethod
     def from_settings(
@@ -178,7 +178,7 @@ class QAPipeline:
 
     def _knows(self, piece: str) -> bool:
         """Whether a piece of a question's subject names something the library's text uses."""
-        if not script_is_chinese(piece):
+        if not CJK.search(piece):
             # the policy glossary, not the general dictionary, which translates any word at all
             return self.translator.coverage(piece) > 0
         vocabulary = self.index.vocabulary(Query(text=piece, lexical_text=self._with_synonyms(piece)))
@@ -270,7 +270,7 @@ class QAPipeline:
         # never by a stray word ("连配合的也算上") nor where it asks for all of them
         if understanding.has_topic and Cue.EXHAUSTIVE not in understanding.cues and intent not in COUNT_INTENTS and measures:
             ranking = self._search(understanding, len(measures), rows=[self._rows[p.id] for p in measures])
-            ranked = [(hit.passage, hit.score) for hit in relevant_hits(ranking.hits)[:k]]
+            ranked = _scored(relevant_hits(ranking.hits)[:k])
         else:
             ranked = [(p, 1.0) for p in measures]
         answer = self.composer.answer(understanding, intent, ranked, count=len(measures))
@@ -298,12 +298,11 @@ class QAPipeline:
         passages = [hit.passage for hit in hits]
         if intent not in WHO_INTENTS and (reason := self._unstated(understanding, passages)) is not None:
             return self.composer.abstain(understanding, Intent.OUT_OF_SCOPE, reason), []
-        scored = [(hit.passage, hit.score) for hit in hits]
         if intent is Intent.YES_NO:
-            return self._yes_no(understanding, scored), passages
+            return self._yes_no(understanding, hits), passages
         if intent is Intent.EITHER_OR:
-            return self._either_or(understanding, scored), passages
-        return self.composer.answer(understanding, intent, scored), passages
+            return self._either_or(understanding, hits), passages
+        return self.composer.answer(understanding, intent, _scored(hits)), passages
 
     def _quoting(self, understanding: Understanding, hits: Sequence[Hit]) -> list[Hit]:
         """The passages that contain the question's subject word for word ("宽带吉林", 院士工作站):
@@ -319,30 +318,28 @@ class QAPipeline:
         return [ranked.get(row) or Hit(row, self.index.passages[row], best, {}) for row in containing]
 
     @staticmethod
-    def _deciding(scored: list[tuple[Passage, float]]) -> list[Passage]:
-        measured = [(p, score) for p, score in scored if p.measure is not None]
-        best = max((score for _, score in measured), default=0.0)
-        return [p for p, score in measured if best <= 0 or score >= VERDICT_SHARE * best]
+    def _deciding(hits: list[Hit]) -> list[Passage]:
+        return [hit.passage for hit in relevant_hits([h for h in hits if h.passage.measure is not None], VERDICT_SHARE)]
 
-    def _yes_no(self, understanding: Understanding, scored: list[tuple[Passage, float]]) -> Answer:
+    def _yes_no(self, understanding: Understanding, hits: list[Hit]) -> Answer:
         """Does the named department lead (or, asked about any role, take part in) the measures on the topic?"""
         candidate = understanding.departments[0].name
-        measured = self._deciding(scored)
+        measured = self._deciding(hits)
         if understanding.role is Role.LEAD:
             holds = any(p.lead_department == candidate for p in measured)
         else:
             holds = any(candidate in p.departments for p in measured)
         verdict = Verdict.YES if holds else Verdict.NO
         direct = self.composer.verdict_direct(understanding, verdict, measured)
-        return self.composer.answer(understanding, Intent.YES_NO, scored, direct=direct, verdict=verdict)
+        return self.composer.answer(understanding, Intent.YES_NO, _scored(hits), direct=direct, verdict=verdict)
 
-    def _either_or(self, understanding: Understanding, scored: list[tuple[Passage, float]]) -> Answer:
+    def _either_or(self, understanding: Understanding, hits: list[Hit]) -> Answer:
         """Of the departments named, the one that leads the best-ranked measure either of them leads."""
         candidates = [d.name for d in understanding.departments]
-        measured = self._deciding(scored)
+        measured = self._deciding(hits)
         choice = next((p.lead_department for p in measured if p.lead_department in candidates), None)
         direct = self.composer.choice_direct(understanding, choice, measured)
-        return self.composer.answer(understanding, Intent.EITHER_OR, scored, direct=direct, choice=choice)
+        return self.composer.answer(understanding, Intent.EITHER_OR, _scored(hits), direct=direct, choice=choice)
 
     def _unstated(self, understanding: Understanding, passages: list[Passage]) -> str | None:
         """Why the passages cannot answer a question asking for a sum, a figure or a date they do not
@@ -446,8 +443,8 @@ class QAPipeline:
         return self.index.search(self.query(understanding), k, rows)
 
     def query(self, understanding: Understanding) -> Query:
-        """Dense encoders read the question as asked (English too); BM25 reads Chinese: the topic,
-        with any English words in it translated."""
+        """BM25 reads Chinese: the topic, translated where English, with the corpus's synonyms. The
+        encoders read an English question as asked, and a Chinese one's topic."""
         text = understanding.topic or understanding.text
         if understanding.language == "en":
             return Query(text=understanding.text, lexical_text=self._with_synonyms(" ".join(self.translator.translate(text))))
@@ -462,5 +459,5 @@ class QAPipeline:
         return " ".join([lexical, *extra]) if extra else lexical
 
 
-def script_is_chinese(text: str) -> bool:
-    return re.search(r"[\u4e00-\u9fff]", text) is not None
+def _scored(hits: Sequence[Hit]) -> list[tuple[Passage, float]]:
+    return [(hit.passage, hit.score) for hit in hits]

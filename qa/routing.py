@@ -38,8 +38,9 @@ def _asks_who(s: Signals) -> bool:
     return bool(s.cues & {Cue.LEAD_QUESTION, Cue.RESPONSIBLE})
 
 
-def _leads_only(s: Signals) -> bool:
-    return bool(s.cues & {Cue.LEAD, Cue.LEAD_QUESTION}) and not s.cues & {Cue.PARTICIPATE, Cue.ALL_ROLES}
+def leads_only(cues: frozenset[Cue]) -> bool:
+    """Whether a question asks about the lead role alone ("发改委牵头的"), not any role ("参与的", "配合的也算")."""
+    return bool(cues & {Cue.LEAD, Cue.LEAD_QUESTION}) and not cues & {Cue.PARTICIPATE, Cue.ALL_ROLES}
 
 
 SLOTS: dict[str, Callable[[Signals], bool]] = {
@@ -54,7 +55,7 @@ SLOTS: dict[str, Callable[[Signals], bool]] = {
     # "how many?", "那配合部门呢？": little of its own to ask about, so it is about the last answer
     "follows_up": lambda s: (Cue.FOLLOW_UP in s.cues or not s.has_topic) and len(s.topic.replace(" ", "")) <= FOLLOW_UP_TOPIC_CHARS,
     "lead": lambda s: bool(s.cues & {Cue.LEAD, Cue.LEAD_QUESTION}),
-    "leads_only": _leads_only,
+    "leads_only": lambda s: leads_only(s.cues),
     "asks_who": _asks_who,
     # "国开行棚改贷款谁负责": naming a department in a who-question does not ask for its list
     "asks_who_only": lambda s: _asks_who(s) and not s.cues & {Cue.LIST, Cue.EXHAUSTIVE, Cue.COUNT, Cue.ALL_ROLES},

@@ -13,8 +13,8 @@ from qa.answer import Intent, Role
 from qa.intent_classifier import DEPARTMENT_MASK, IntentClassifier, features
 from qa.lexicon import Cue, Lexicon, Match
 from qa.question import Question
-from qa.references import find_references
-from qa.routing import IntentTable, Signals
+from qa.references import References, find_references
+from qa.routing import IntentTable, Signals, leads_only
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 LATIN_WORD = re.compile(r"[A-Za-z]+")
@@ -55,8 +55,7 @@ class Understanding:
     @property
     def role(self) -> Role:
         """The role a department question asks about: leading only, or any."""
-        leads = self.cues & {Cue.LEAD, Cue.LEAD_QUESTION} and not self.cues & {Cue.PARTICIPATE, Cue.ALL_ROLES}
-        return Role.LEAD if leads else Role.ANY
+        return Role.LEAD if leads_only(self.cues) else Role.ANY
 
 
 def script_language(text: str) -> str:
@@ -69,12 +68,8 @@ def frame_language(text: str, matches: list[Match], tokens: set[str]) -> str:
     """The language of the words that make the question a question; the script decides a tie."""
     zh = sum(1 for m in matches if m.language == "zh" and m.cue in FRAMING_CUES) + len(tokens & CHINESE_FRAME_WORDS)
     en = sum(1 for m in matches if m.language == "en" and m.cue in FRAMING_CUES) + len(tokens & ENGLISH_FRAME_WORDS)
-    if zh and en and CJK.search(text) and LATIN_WORD.search(text):
-        return "zh" if zh > en else "en" if en > zh else script_language(text)
-    if zh and not en:
-        return "zh"
-    if en and not zh:
-        return "en"
+    if zh != en:
+        return "zh" if zh > en else "en"
     return script_language(text)
 
 
@@ -116,23 +111,26 @@ class QuestionReader:
         # whether a piece of topic text names something the library's vocabulary knows
         self.knows = knows or (lambda piece: len(piece) >= 2)
 
-    def read(self, question: Question, in_conversation: bool = False) -> Understanding:
+    def _scan(self, question: Question, in_conversation: bool) -> _Scan:
         references = find_references(question.text, in_conversation)
         rest = references.rest
         mentions = self.registry.find_mentions(rest)
-        departments = tuple(dict.fromkeys(m.department for m in mentions))
         spans = []
         for mention in mentions:
             qualifier = DEPARTMENT_QUALIFIER.search(rest[: mention.start])
             spans.append((qualifier.start() if qualifier else mention.start, mention.end))
         masked = _blank(rest, spans)
         matches = _outermost(self.lexicon.matches(masked))
-        cues = frozenset(m.cue for m in matches if m.cue is not Cue.FRAME)
-        pieces = _TOPIC_PIECE.findall(_blank(masked, [(m.start, m.end) for m in matches]))
+        departments = tuple(dict.fromkeys(m.department for m in mentions))
+        return _Scan(references, departments, spans, masked, matches, frozenset(m.cue for m in matches if m.cue is not Cue.FRAME))
+
+    def read(self, question: Question, in_conversation: bool = False) -> Understanding:
+        scan = self._scan(question, in_conversation)
+        references, departments, matches, cues = scan.references, scan.departments, scan.matches, scan.cues
+        pieces = _TOPIC_PIECE.findall(_blank(scan.masked, [(m.start, m.end) for m in matches]))
         topic = " ".join(pieces)
         known = [self.knows(piece) for piece in pieces]
         has_topic = any(known)
-        subject = "".join(pieces) if known and all(known) and len("".join(pieces)) <= SUBJECT_CHARS and CJK.search(topic) and topic.replace(" ", "").isalnum() else ""
         words = {w.lower() for w in re.findall(r"[\u4e00-\u9fff]|[A-Za-z]+", question.text)} | {
             question.text[m.start : m.end] for m in matches
         }
@@ -150,7 +148,7 @@ class QuestionReader:
         )
         intent = self.table.route(signals)
         if intent is None:
-            intent = self._classify(rest, spans, cues)
+            intent = self.classifier.predict(scan.features()) if self.classifier is not None else Intent.TOPIC
         return Understanding(
             question=question,
             language=language,
@@ -161,7 +159,7 @@ class QuestionReader:
             subsections=references.subsections,
             topic=topic,
             has_topic=has_topic,
-            subject=subject,
+            subject=_subject(pieces, known),
             ordinal=references.ordinal,
             cues=cues,
             years=tuple(int(y) for y in YEAR.findall(question.text)),
@@ -169,17 +167,32 @@ class QuestionReader:
         )
 
     def classifier_features(self, question: Question) -> list[str]:
-        """What the classifier reads of a question: its wording with departments masked, and its cues."""
-        rest = find_references(question.text, False).rest
-        mentions = self.registry.find_mentions(rest)
-        spans = [(m.start, m.end) for m in mentions]
-        cues = frozenset(m.cue for m in self.lexicon.matches(_blank(rest, spans)) if m.cue is not Cue.FRAME)
-        return features(_mask(rest, spans), (c.value for c in cues))
+        """What the classifier reads of a question, as `read` gives it to the classifier."""
+        return self._scan(question, in_conversation=False).features()
 
-    def _classify(self, rest: str, spans: list[tuple[int, int]], cues: frozenset[Cue]) -> Intent:
-        if self.classifier is None:
-            return Intent.TOPIC
-        return self.classifier.predict(features(_mask(rest, spans), (c.value for c in cues)))
+
+@dataclass(frozen=True)
+class _Scan:
+    """A question's references, departments and cue words, before its topic and intent."""
+
+    references: References
+    departments: tuple[Department, ...]
+    spans: list[tuple[int, int]]  # where the departments (with their qualifiers) stand in references.rest
+    masked: str  # references.rest with the departments blanked out
+    matches: list[Match]
+    cues: frozenset[Cue]
+
+    def features(self) -> list[str]:
+        """The wording with departments masked, and the cues: the classifier learns phrasing, not names."""
+        return features(_mask(self.references.rest, self.spans), (c.value for c in self.cues))
+
+
+def _subject(pieces: list[str], known: list[bool]) -> str:
+    """The topic as a short Chinese phrase made only of words the library knows, else empty."""
+    phrase = "".join(pieces)
+    if not pieces or not all(known) or len(phrase) > SUBJECT_CHARS or not CJK.search(phrase) or not phrase.isalnum():
+        return ""
+    return phrase
 
 
 def _mask(text: str, spans: list[tuple[int, int]]) -> str:
