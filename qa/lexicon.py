@@ -12,7 +12,9 @@ from pathlib import Path
 from index.tokenizer import Tokenizer
 
 LEXICON_PATH = Path(__file__).with_name("lexicon.json")
-_EDGE_PUNCTUATION = " \t\r\n？?。.！!，,：:；;、…~～\"'“”‘’「」《》()（）"
+_EDGE_PUNCTUATION = " \t\r\n？?。.！!，,：:；;、…~～\"'“”‘’「」《》()（）【】[]〔〕"
+GAP = "…"  # in an entry, up to MAX_GAP characters of anything: 牵…头 is 牵头, 牵了头 and 牵了几次头
+MAX_GAP = 4  # spaces aside: a department name blanked out of the question fills a gap without counting
 _LATIN = re.compile(r"[a-z]")
 
 
@@ -59,6 +61,12 @@ class Match:
     language: str
     start: int
     end: int
+    gap: tuple[int, int] = (0, 0)  # what a … entry skipped over: 了几次 in 牵了几次头, free for other cues
+
+    def holds(self, other: Match) -> bool:
+        """Whether `other` lies within this match's own words (not in its gap)."""
+        inside = self.start <= other.start and other.end <= self.end
+        return inside and not (self.gap[0] <= other.start and other.end <= self.gap[1])
 
 
 def _entry(raw: str) -> Entry:
@@ -86,7 +94,7 @@ class Lexicon:
 
     def chinese_words(self) -> Iterable[str]:
         """Multi-character Chinese entries, for the segmenter to keep whole."""
-        return {entry.words for by_language in self.entries.values() for entry in by_language.get("zh", ()) if len(entry.words) > 1}
+        return {entry.words for by_language in self.entries.values() for entry in by_language.get("zh", ()) if len(entry.words) > 1 and GAP not in entry.words}
 
     def matches(self, text: str) -> list[Match]:
         """Every cue entry found in `text` (normalised) at word boundaries: jieba's word edges in
@@ -99,20 +107,38 @@ class Lexicon:
         for cue, by_language in self.entries.items():
             for language, entries in by_language.items():
                 for entry in entries:
-                    for start in _occurrences(lowered, entry.words):
-                        end = start + len(entry.words)
+                    for start, end, gap in _spans(lowered, entry.words):
                         if entry.at_start and start != first or entry.at_end and end != last:
                             continue
                         if _is_word_at(lowered, start, end, edges, latin=language == "en"):
-                            found.append(Match(cue, language, start, end))
+                            found.append(Match(cue, language, start, end, gap))
         return found
 
 
-def _occurrences(text: str, words: str) -> Iterable[int]:
-    start = text.find(words)
+def _spans(text: str, words: str) -> Iterable[tuple[int, int, tuple[int, int]]]:
+    """Where `words` stands in `text`: start, end and the stretch a … skipped."""
+    head, gap, tail = words.partition(GAP)
+    start = text.find(head)
     while start != -1:
-        yield start
-        start = text.find(words, start + 1)
+        after_head = start + len(head)
+        if not gap:
+            yield start, after_head, (0, 0)
+        elif (found := _within_gap(text, tail, after_head)) != -1:
+            yield start, found + len(tail), (after_head, found)
+        start = text.find(head, start + 1)
+
+
+def _within_gap(text: str, tail: str, start: int) -> int:
+    """Where `tail` stands after `start` with at most MAX_GAP characters other than spaces between."""
+    skipped = 0
+    for position in range(start, len(text)):
+        if text.startswith(tail, position):
+            return position
+        if not text[position].isspace():
+            skipped += 1
+            if skipped > MAX_GAP:
+                break
+    return -1
 
 
 def _is_word_at(text: str, start: int, end: int, edges: set[int], latin: bool) -> bool:

@@ -49,6 +49,7 @@ SUB_QUESTION_BREAK = re.compile(r"(?<=[？?])|；|;|另外|此外|还有就是|(
 ENGLISH_WORDS = re.compile(r"[A-Za-z][A-Za-z'’-]*(?:\s+[A-Za-z][A-Za-z'’-]*)*")
 ACRONYM = re.compile(r"[A-Z0-9]{2,6}")
 # A subject of this many characters found word for word in a few passages is a quotation from them
+NOT_WORD = re.compile(r"[\W_]+")
 MIN_QUOTED_CHARS, MAX_QUOTED_CHARS, MAX_QUOTED_PASSAGES = 3, 24, 3
 MONEY_IN_TEXT = re.compile(r"\d+(?:\.\d+)?\s*(?:亿|万|千)?\s*(?:元|美元)|[一二三四五六七八九十百千万亿]+(?:亿|万)?元")
 DATE_IN_TEXT = re.compile(r"(?:19|20)\d\d\s*年|\d{1,2}\s*月|\d+\s*年(?:左右|内|时间)|年底|年末|年内|前完成|之前")
@@ -104,6 +105,8 @@ class QAPipeline:
             (passage.text for passage in library.passages), (document.issuer for document in library.documents)
         )
         self._rows = {passage.id: row for row, passage in enumerate(index.passages)}
+        self._plain_texts = [_plain(passage.text) for passage in index.passages]
+        self._plain_library = "\n".join(self._plain_texts)
         self._years = {int(year) for passage in library.passages for year in YEAR.findall(passage.text)}
 
     @classmethod
@@ -296,6 +299,8 @@ class QAPipeline:
             # who-is-responsible questions are answered by measures: only they name departments
             hits = [hit for hit in hits if hit.passage.kind is PassageKind.MEASURE] or hits
         passages = [hit.passage for hit in hits]
+        if rows is None and (uncovered := self._unnamed_places(understanding, passages)):
+            return self.composer.abstain(understanding, Intent.OUT_OF_SCOPE, self.composer.uncovered(uncovered, understanding.language)), []
         if intent not in WHO_INTENTS and (reason := self._unstated(understanding, passages)) is not None:
             return self.composer.abstain(understanding, Intent.OUT_OF_SCOPE, reason), []
         if intent is Intent.YES_NO:
@@ -305,12 +310,13 @@ class QAPipeline:
         return self.composer.answer(understanding, intent, _scored(hits)), passages
 
     def _quoting(self, understanding: Understanding, hits: Sequence[Hit]) -> list[Hit]:
-        """The passages that contain the question's subject word for word ("宽带吉林", 院士工作站):
-        a phrase straight from the text is answered by where it stands, first."""
-        phrase = re.sub(r"\s+", "", understanding.topic)
+        """The passages that contain the question's subject word for word ("宽带吉林", 院士工作站),
+        punctuation aside (首台套 for 首台（套）): a phrase straight from the text is answered by where
+        it stands, first."""
+        phrase = _plain(understanding.topic)
         if understanding.language != "zh" or not MIN_QUOTED_CHARS <= len(phrase) <= MAX_QUOTED_CHARS:
             return []
-        containing = [row for row, passage in enumerate(self.index.passages) if phrase in passage.text]
+        containing = [row for row, text in enumerate(self._plain_texts) if phrase in text]
         if not containing or len(containing) > MAX_QUOTED_PASSAGES:
             return []
         ranked = {hit.row: hit for hit in hits}
@@ -365,15 +371,25 @@ class QAPipeline:
         return self._evidence(understanding, self._search(understanding, self.top_k))
 
     def _uncovered(self, understanding: Understanding, intent: Intent) -> list[str]:
-        """Places and years the question asks about that the library does not cover; a
-        responsibility question may name a place that a measure cites as a model to follow."""
+        """Places and years the question asks about that the library does not cover: places its text
+        never names, and, outside who-is-responsible questions, places it names asked about as the
+        setting ("深圳的税收优惠"), whose own rules it does not hold."""
         places = [
             place.surface
             for place in self.other_jurisdictions.find(understanding.text)
-            if not (place.mentioned_by_library and intent in WHO_INTENTS)
+            if not place.mentioned_by_library or place.as_setting and intent not in WHO_INTENTS
         ]
         years = [f"{year}年" if understanding.language == "zh" else str(year) for year in understanding.years if year not in self._years]
         return places + years
+
+    def _unnamed_places(self, understanding: Understanding, passages: Sequence[Passage]) -> list[str]:
+        """Places the text names elsewhere (借鉴北京中关村…) but not in the passages answering the
+        question: "北京的棚改政策" is not answered by Jilin's shantytown measures."""
+        return [
+            place.surface
+            for place in self.other_jurisdictions.find(understanding.text)
+            if place.mentioned_by_library and not any(place.library_name in passage.text for passage in passages)
+        ]
 
     def _evidence(self, understanding: Understanding, ranking: Ranking) -> dict[str, float]:
         return evidence(ranking, self._vocabulary(understanding), understanding)
@@ -388,7 +404,13 @@ class QAPipeline:
             return VocabularyEvidence(1.0, 0.0)
         # single characters and department names say little about the subject asked about
         terms = [t for t in vocabulary.terms if len(t) > 1 and self.registry.get(t) is None]
-        unknown = [t for t in vocabulary.unknown if t in terms]
+        # a word the text uses inside a longer one (免签 in 免签证), or has a synonym for (混改 →
+        # 混合所有制改革), is understood
+        unknown = [
+            t
+            for t in vocabulary.unknown
+            if t in terms and t not in self._plain_library and not self.synonyms.expand(self.tokenizer.tokenize(t))
+        ]
         coverage = 1.0 - len(unknown) / len(terms) if terms else 0.0
         return VocabularyEvidence(coverage, max((vocabulary.rarity[t] for t in unknown), default=0.0))
 
@@ -405,6 +427,8 @@ class QAPipeline:
                 return self.composer.abstain(understanding, Intent.MEASURE, reason), []
             chosen = passages[index]
             return self.composer.answer(understanding, Intent.MEASURE, [(chosen, 1.0)]), [chosen]
+        if understanding.step is not None:
+            return self._neighbour(understanding, passages)
         inherited = replace(
             understanding,
             departments=understanding.departments or previous.understanding.departments,
@@ -420,11 +444,35 @@ class QAPipeline:
             return self.composer.answer(inherited, Intent.DEPARTMENTS, [(p, 1.0) for p in involved]), involved
         if not passages:
             return self._retrieve(replace(understanding, intent=Intent.TOPIC), Intent.TOPIC, k)
+        if understanding.has_topic:
+            # "那用地保障归谁管？" after the shantytown question: a new subject, read in the old one's context
+            asks_who = understanding.cues & {Cue.LEAD_QUESTION, Cue.RESPONSIBLE, Cue.LEAD}
+            intent = (Intent.LEAD if understanding.role is Role.LEAD else Intent.DEPARTMENTS) if asks_who else previous_intent
+            if intent not in RETRIEVAL_INTENTS:
+                intent = Intent.TOPIC
+            context = replace(understanding, intent=intent, topic=f"{understanding.topic} {previous.understanding.topic}".strip())
+            return self._retrieve(context, intent, k)
         if Cue.COUNT in understanding.cues:
             return self.composer.answer(inherited, previous_intent, [(p, 1.0) for p in passages], count=len(passages)), passages
         lead_only = understanding.role is Role.LEAD and Cue.RESPONSIBLE not in understanding.cues
         intent = Intent.LEAD if lead_only else Intent.DEPARTMENTS
         return self.composer.answer(inherited, intent, [(p, 1.0) for p in passages]), passages
+
+    def _neighbour(self, understanding: Understanding, passages: list[Passage]) -> tuple[Answer, list[Passage]]:
+        """The measure printed after (or before) the previous answer's last (or first) measure."""
+        zh = understanding.language == "zh"
+        measured = [p for p in passages if p.kind is PassageKind.MEASURE]
+        if not measured:
+            reason = "上一个回答没有引用措施。" if zh else "The previous answer cited no measure."
+            return self.composer.abstain(understanding, Intent.MEASURE, reason), []
+        anchor = measured[-1] if understanding.step > 0 else measured[0]
+        tasks = self.library.document(anchor.document).measures
+        position = next(i for i, p in enumerate(tasks) if p.id == anchor.id) + understanding.step
+        if not 0 <= position < len(tasks):
+            reason = "没有更多措施了。" if zh else "There is no measure beyond that one."
+            return self.composer.abstain(understanding, Intent.MEASURE, reason), []
+        chosen = tasks[position]
+        return self.composer.answer(understanding, Intent.MEASURE, [(chosen, 1.0)]), [chosen]
 
     def _scope_rows(self, understanding: Understanding) -> list[int] | None:
         """Rows of the parts or subsections the question names, if it names any."""
@@ -457,6 +505,11 @@ class QAPipeline:
         """The lexical text with the corpus's own terms for the words it does not use (民企 → 民营企业)."""
         extra = self.synonyms.expand(self.tokenizer.tokenize(lexical))
         return " ".join([lexical, *extra]) if extra else lexical
+
+
+def _plain(text: str) -> str:
+    """Text without spaces and punctuation, for word-for-word comparison."""
+    return NOT_WORD.sub("", text)
 
 
 def _scored(hits: Sequence[Hit]) -> list[tuple[Passage, float]]:

@@ -1,7 +1,7 @@
 """Places outside the library's jurisdiction. The library holds the issuers' own policies: a
 question about another province's or city's policy is out of scope, however close its other
 words come to a measure ("黑龙江省棚户区改造由哪个部门牵头？"). A place a measure names as a
-model to follow (借鉴北京中关村…) still lets staff ask who is responsible for that measure."""
+model to follow (借鉴北京中关村…) is covered where the passages answering the question name it."""
 from __future__ import annotations
 
 import json
@@ -11,12 +11,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 GAZETTEER_FILE = Path(__file__).with_name("places.json")
+# A place right after these, or before a possessive, is where the question is set: "深圳的税收优惠",
+# "visa rules for visiting Russia" ask about that place's own rules, not a measure that cites it.
+SETTING_BEFORE = re.compile(r"(?:\b(?:in|to|visit|visiting|at|from)\s+(?:the\s+)?|[在去到赴])$", re.IGNORECASE)
+SETTING_AFTER = re.compile(r"(?:省|市|县|区)?(?:的|'s|’s|\s+(?:government|province|city)\b)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
 class PlaceMention:
     surface: str  # as the question writes it
-    mentioned_by_library: bool
+    library_name: str | None  # the name the library's text uses for it; None where the text never names it
+    as_setting: bool = False  # asked about as where something happens (深圳的…, in Shenzhen), not as a model
+
+    @property
+    def mentioned_by_library(self) -> bool:
+        return self.library_name is not None
 
 
 class OtherJurisdictions:
@@ -24,7 +33,8 @@ class OtherJurisdictions:
         issuers = list(issuers)
         text = "".join(library_texts)
         outside = {name: english for name, english in gazetteer.items() if not any(name in issuer for issuer in issuers)}
-        self._mentioned = {form.lower() for name, english in outside.items() if name in text for form in [name, *english]}
+        # each written form of a place the library's text names, to the name the text uses
+        self._mentioned = {form.lower(): name for name, english in outside.items() if name in text for form in [name, *english]}
         forms = [re.escape(name) for name in outside] + [rf"\b{re.escape(e)}\b" for english in outside.values() for e in english]
         forms.sort(key=len, reverse=True)
         self._pattern = re.compile("|".join(forms), re.IGNORECASE) if forms else None
@@ -36,5 +46,11 @@ class OtherJurisdictions:
     def find(self, question: str) -> list[PlaceMention]:
         if self._pattern is None:
             return []
-        surfaces = dict.fromkeys(match.group(0) for match in self._pattern.finditer(question))
-        return [PlaceMention(surface, surface.lower() in self._mentioned) for surface in surfaces]
+        mentions: dict[str, PlaceMention] = {}
+        for match in self._pattern.finditer(question):
+            surface = match.group(0)
+            as_setting = bool(SETTING_BEFORE.search(question[: match.start()]) or SETTING_AFTER.match(question[match.end() :]))
+            known = mentions.get(surface)
+            if known is None or as_setting and not known.as_setting:
+                mentions[surface] = PlaceMention(surface, self._mentioned.get(surface.lower()), as_setting)
+        return list(mentions.values())

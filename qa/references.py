@@ -39,10 +39,24 @@ LINE_PATTERNS = (
     # "line 2" alone may be a metro line: a line counts only where it is the document's
     re.compile(r"(?<![a-z])(?:page|paragraph)s?\s+\d+\b", re.IGNORECASE),
     re.compile(r"(?<![a-z])lines?\s+\d+\s+(?:of|in|on)\s+(?:the|this)\s+(?:document|text|file|policy|page)", re.IGNORECASE),
+    re.compile(r"第几\s*(?:行|页|段)|哪一?(?:行|页)(?![业长])|页码|行号|段落号"),
+    re.compile(r"(?<![a-z])(?:line|page|paragraph)\s+(?:numbers?|no)\b", re.IGNORECASE),
+    re.compile(
+        r"(?<![a-z])(?:which|what)\s+(?:line|page|paragraph)\s+"
+        r"(?:(?:of|in|on)\s+(?:the|this)\s+(?:document|text|file|policy)|(?:does|is|do)\s+(?:measure|item|article|it))",
+        re.IGNORECASE,
+    ),
 )
 ORDINAL_PATTERNS = (
     re.compile(rf"^(?:那)?第\s*({NUMBER})\s*(?:条|个|项)呢"),
     re.compile(r"^(?:and |what about |how about )?the (first|second|third|fourth|fifth|last) one", re.IGNORECASE),
+)
+# "下一条呢", "and the one after it": the measure next to the previous answer's
+STEP_PATTERNS = (
+    (re.compile(r"(?:下一|后一|后面(?:一|那|的)|接下来(?:一|那|的)?|下)\s*(?:条|项|个)"), 1),
+    (re.compile(r"(?:上一|前一|前面(?:一|那|的)|上)\s*(?:条|项|个)"), -1),
+    (re.compile(r"(?<![a-z])(?:the\s+)?(?:next|following)\s+(?:one|measure|item|article)\b|(?<![a-z])the\s+one\s+after\b", re.IGNORECASE), 1),
+    (re.compile(r"(?<![a-z])(?:the\s+)?previous\s+(?:one|measure|item|article)\b|(?<![a-z])the\s+one\s+before\b", re.IGNORECASE), -1),
 )
 ENGLISH_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "last": -1}
 ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
@@ -57,6 +71,7 @@ class References:
     subsections: tuple[int, ...] = ()
     lines: bool = False  # a line, page or paragraph number was asked about
     ordinal: int | None = None  # "第二条呢": the n-th citation of the previous answer; -1 for the last
+    step: int | None = None  # "下一条呢": +1 for the measure after the previous answer's, -1 for the one before
     rest: str = ""  # the text without the references
 
 
@@ -110,12 +125,19 @@ def _ordinal(text: str) -> int | None:
     return None
 
 
+def _step(text: str) -> int | None:
+    return next((step for pattern, step in STEP_PATTERNS if pattern.search(text)), None)
+
+
 def find_references(text: str, in_conversation: bool) -> References:
     ordinal = _ordinal(text) if in_conversation else None
     if ordinal is not None:
         return References(ordinal=ordinal, rest="")
+    step = _step(text) if in_conversation else None
+    if step is not None:
+        return References(step=step, rest="")
     _, rest, lines = _cut(LINE_PATTERNS, text)
     measures, rest, _ = _cut(MEASURE_PATTERNS, rest)
     parts, rest, _ = _cut(PART_PATTERNS, rest)
     subsections, rest, _ = _cut(SUBSECTION_PATTERNS, rest)
-    return References(tuple(measures), tuple(parts), tuple(subsections), lines, None, rest)
+    return References(tuple(measures), tuple(parts), tuple(subsections), lines, rest=rest)

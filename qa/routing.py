@@ -24,7 +24,7 @@ class Signals:
     measures: int
     scope_refs: int  # parts and subsections named
     line_ref: bool
-    ordinal: bool
+    ordinal: bool  # "第二条呢" or "下一条呢": a citation of the previous answer, or its neighbour
     in_conversation: bool
     topic: str  # the subject left once references, departments and cue words are cut out
     has_topic: bool  # the subject names something the library's vocabulary knows
@@ -60,6 +60,8 @@ SLOTS: dict[str, Callable[[Signals], bool]] = {
     # "国开行棚改贷款谁负责": naming a department in a who-question does not ask for its list
     "asks_who_only": lambda s: _asks_who(s) and not s.cues & {Cue.LIST, Cue.EXHAUSTIVE, Cue.COUNT, Cue.ALL_ROLES},
     "list_asked": lambda s: bool(s.cues & {Cue.LIST, Cue.EXHAUSTIVE, Cue.COUNT, Cue.ALL_ROLES}) and not s.cues & {Cue.YES_NO},
+    # "国开行棚改贷款的利率是多少": a sum, figure or date asked about, not a department's list
+    "asks_quantity": lambda s: bool(s.cues & {Cue.MONEY, Cue.FIGURE, Cue.DATE}) and Cue.COUNT not in s.cues,
     "role_or_list": lambda s: bool(
         s.cues & {Cue.LIST, Cue.EXHAUSTIVE, Cue.COUNT, Cue.LEAD, Cue.PARTICIPATE, Cue.ALL_ROLES, Cue.RESPONSIBLE}
     ),

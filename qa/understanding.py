@@ -23,6 +23,7 @@ YEAR = re.compile(r"(?<!\d)(19\d\d|20\d\d)(?!\d)")
 DEPARTMENT_QUALIFIER = re.compile(r"(?:\bjilin\s+(?:provincial\s+)?|\bprovincial\s+|\bthe\s+|吉林省|吉林|省)$", re.IGNORECASE)
 SUBJECT_CHARS = 12  # a longer leftover is a description, not a name for the subject
 _TOPIC_PIECE = re.compile(r"[\u4e00-\u9fff]+|[A-Za-z0-9][A-Za-z0-9'’\-]*")
+ROLE_CUES = frozenset({Cue.LEAD, Cue.PARTICIPATE, Cue.LEAD_QUESTION, Cue.RESPONSIBLE})
 DEPARTMENT_LIST_INTENTS = frozenset({Intent.DEPT_LEAD, Intent.DEPT_ALL, Intent.DEPT_LEAD_COUNT, Intent.DEPT_ALL_COUNT})
 # Cues that show which language frames the question (an English term in a Chinese question,
 # or the reverse, does not change the language the answer should be in)
@@ -44,6 +45,7 @@ class Understanding:
     has_topic: bool = False  # the topic names something the library's vocabulary knows
     subject: str = ""  # the topic as a short phrase of known words, fit to open a direct answer; else empty
     ordinal: int | None = None  # "第二条呢" in a follow-up: the n-th citation of the previous answer
+    step: int | None = None  # "下一条呢" in a follow-up: the measure after (+1) or before (-1) the previous answer's
     cues: frozenset[Cue] = frozenset()
     years: tuple[int, ...] = ()  # years the question names
     line_ref: bool = False  # asks about a line or page number
@@ -78,8 +80,7 @@ def _outermost(matches: list[Match]) -> list[Match]:
     kept: list[Match] = []
     for match in sorted(matches, key=lambda m: m.start - m.end):
         inside = any(
-            k.cue is not match.cue and k.cue is not Cue.FRAME and k.start <= match.start and match.end <= k.end
-            and (k.end - k.start) > (match.end - match.start)
+            k.cue is not match.cue and k.cue is not Cue.FRAME and k.holds(match) and (k.end - k.start) > (match.end - match.start)
             for k in kept
         )
         if not inside:
@@ -121,8 +122,11 @@ class QuestionReader:
             spans.append((qualifier.start() if qualifier else mention.start, mention.end))
         masked = _blank(rest, spans)
         matches = _outermost(self.lexicon.matches(masked))
-        departments = tuple(dict.fromkeys(m.department for m in mentions))
-        return _Scan(references, departments, spans, masked, matches, frozenset(m.cue for m in matches if m.cue is not Cue.FRAME))
+        first_spans: dict[Department, tuple[int, int]] = {}
+        for mention, span in zip(mentions, spans):
+            first_spans.setdefault(mention.department, span)
+        cues = frozenset(m.cue for m in matches if m.cue is not Cue.FRAME)
+        return _Scan(references, tuple(first_spans), spans, tuple(first_spans.values()), masked, matches, cues)
 
     def read(self, question: Question, in_conversation: bool = False) -> Understanding:
         scan = self._scan(question, in_conversation)
@@ -141,7 +145,7 @@ class QuestionReader:
             measures=len(references.measures),
             scope_refs=len(references.parts) + len(references.subsections),
             line_ref=references.lines,
-            ordinal=references.ordinal is not None,
+            ordinal=references.ordinal is not None or references.step is not None,
             in_conversation=in_conversation,
             topic=topic,
             has_topic=has_topic,
@@ -149,6 +153,8 @@ class QuestionReader:
         intent = self.table.route(signals)
         if intent is None:
             intent = self.classifier.predict(scan.features()) if self.classifier is not None else Intent.TOPIC
+        if intent is Intent.YES_NO:
+            departments = scan.asked_about_first()
         return Understanding(
             question=question,
             language=language,
@@ -161,6 +167,7 @@ class QuestionReader:
             has_topic=has_topic,
             subject=_subject(pieces, known),
             ordinal=references.ordinal,
+            step=references.step,
             cues=cues,
             years=tuple(int(y) for y in YEAR.findall(question.text)),
             line_ref=references.lines,
@@ -176,11 +183,25 @@ class _Scan:
     """A question's references, departments and cue words, before its topic and intent."""
 
     references: References
-    departments: tuple[Department, ...]
+    departments: tuple[Department, ...]  # in the order the question first names them
     spans: list[tuple[int, int]]  # where the departments (with their qualifiers) stand in references.rest
+    first_spans: tuple[tuple[int, int], ...]  # each department's first span, in the order of `departments`
     masked: str  # references.rest with the departments blanked out
     matches: list[Match]
     cues: frozenset[Cue]
+
+    def asked_about_first(self) -> tuple[Department, ...]:
+        """The departments, the one standing next to the role word first: "和中科院合作…，是科技厅
+        牵头吗？" asks about 科技厅, not 中科院."""
+        role = [m for m in self.matches if m.cue in ROLE_CUES]
+        if not role:
+            return self.departments
+
+        def distance(span: tuple[int, int]) -> int:
+            return min(max(m.start - span[1], span[0] - m.end, 0) for m in role)
+
+        order = sorted(range(len(self.departments)), key=lambda i: distance(self.first_spans[i]))
+        return tuple(self.departments[i] for i in order)
 
     def features(self) -> list[str]:
         """The wording with departments masked, and the cues: the classifier learns phrasing, not names."""

@@ -263,8 +263,9 @@ def test_test_part_verdicts_agree_with_the_document(test_part, registry):
         leads = {CORPUS[number][0] for number in question.relevant}
         named = named_departments(registry, question)
         if question.kind == "yes_no":
-            (asked,) = named
-            assert question.expect == ("yes" if asked in leads else "no"), question.id
+            # a question may name a partner besides the department asked about: some reading must hold
+            holds = bool(named & leads) if question.expect == "yes" else bool(named - leads)
+            assert named and holds, question.id
         if question.kind == "either_or":
             assert len(named) == 2 and question.expect in named, question.id
             assert leads & named == {question.expect}, question.id
