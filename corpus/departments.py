@@ -1,22 +1,33 @@
-"""The departments responsible for measures: canonical names, the forms people type, and finding them in text."""
+"""The departments responsible for measures: canonical names, the forms people type, and finding them in text.
+
+The registry is derived from the names documents write in their responsibilities and the
+jurisdiction of each document's issuer (corpus.department_names, corpus.department_english);
+departments.json adds only what no rule can derive.
+"""
 from __future__ import annotations
 
 import difflib
 import json
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections import defaultdict
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-BUNDLED_REGISTRY = Path(__file__).resolve().parent / "departments.json"
+from corpus.department_english import LEVEL_ENGLISH, english_for, place_english
+from corpus.department_names import DepartmentName, parse_name
+from corpus.jurisdiction import LEVEL_WORDS, Gazetteer, Jurisdiction, jurisdiction_named, jurisdiction_of_issuer, simplified
+from corpus.models import Document
 
-# Resolve tolerates these in front of a name: people write 吉林省发改委 or "the Jilin DRC".
-LEADING_QUALIFIERS = ("吉林省", "吉林", "省", "the ", "jilin provincial ", "jilin ", "provincial ")
+BUNDLED_OVERRIDES = Path(__file__).resolve().parent / "departments.json"
 
 # A name right after one of these belongs to another level of government (国家发展改革委,
-# 长春市财政局, 市委组织部), not to the provincial department the bare alias stands for.
-OTHER_LEVELS = ("国家", "国务院", "中央", "全国", "市委", "县委", "区委", "州委", "市", "县", "区", "州")
+# 长春市财政局, 市委组织部), not to the department the bare alias stands for. A department's own
+# level-prefixed forms are registered whole, so they match before the bare alias could.
+OTHER_LEVELS = (
+    "国家", "国务院", "中央", "全国", "省委", "市委", "县委", "区委", "州委", "省", "市", "县", "区", "州",
+)
 
 # Ordinary words that contain an alias. Matched like aliases, so the longer word wins and
 # swallows the alias: 人行道 is a pavement, not the People's Bank (人行).
@@ -30,6 +41,9 @@ NOT_DEPARTMENTS = (
     "首都机场集团",
 )
 
+# Words people put before any department's name: "the Department of Finance".
+GENERIC_QUALIFIERS = ("the ",)
+
 _APOSTROPHES = frozenset("'’‘`")
 _SEPARATORS = frozenset("-‐‑‒–—―,./_")
 _LATIN_OR_DIGIT = re.compile(r"[a-z0-9]")
@@ -37,11 +51,12 @@ _LATIN_OR_DIGIT = re.compile(r"[a-z0-9]")
 
 @dataclass(frozen=True)
 class Department:
-    name: str  # as written in the measures' parentheses
+    name: str  # as written in the measures' parentheses; the full name where that form is shared
     full_name: str
     english: str
     aliases: tuple[str, ...]
     english_aliases: tuple[str, ...]
+    jurisdiction: str = ""  # 吉林省, 长春市; "" for a national body
 
     @property
     def chinese_forms(self) -> tuple[str, ...]:
@@ -53,11 +68,27 @@ class Department:
 
 
 @dataclass(frozen=True)
+class DocumentNames:
+    """What derive_registry reads of a document: its issuer and the departments it names."""
+
+    document: str
+    issuer: str  # 发文机关: 吉林省人民政府, 长春市人民政府办公厅, 国务院办公厅
+    names: tuple[str, ...]  # as written in its responsibilities, in order of first appearance
+
+    @classmethod
+    def of(cls, document: Document) -> DocumentNames:
+        names = dict.fromkeys(name for measure in document.measures for name in measure.departments)
+        return cls(document.id, document.issuer, tuple(names))
+
+
+@dataclass(frozen=True)
 class Mention:
     department: Department
     start: int
     end: int
     surface: str  # text[start:end]
+    # every department the surface names, `department` first: 财政厅 in a library of two provinces
+    namesakes: tuple[Department, ...] = ()
 
 
 class UnknownDepartmentError(LookupError):
@@ -70,8 +101,17 @@ class UnknownDepartmentError(LookupError):
         super().__init__(message)
 
 
+class AmbiguousDepartmentError(UnknownDepartmentError):
+    """A form several departments answer to (财政厅 with both 吉林省财政厅 and 辽宁省财政厅 in the library)."""
+
+    def __init__(self, query: str, suggestions: list[str]) -> None:
+        super().__init__(query, suggestions)
+        self.args = (f"{query!r} names several departments: {', '.join(suggestions)}",)
+
+
 def fold(text: str) -> str:
-    """The comparable form of a name: width- and case-folded, apostrophes dropped, separators collapsed."""
+    """The comparable form of a name: simplified, width- and case-folded, apostrophes dropped,
+    separators collapsed."""
     return _fold_with_origins(text)[0].strip()
 
 
@@ -81,6 +121,9 @@ def _fold_with_origins(text: str) -> tuple[str, list[int]]:
     Folding can change the length of the text, so matches found in the folded text are mapped
     back to the caller's offsets through the origins.
     """
+    converted = simplified(text)
+    if len(converted) == len(text):  # t2s maps character for character; keep offsets if it ever did not
+        text = converted
     folded: list[str] = []
     origins: list[int] = []
     for index, char in enumerate(text):
@@ -101,22 +144,22 @@ def _is_latin(form: str) -> bool:
 
 
 _BODY_WORD = re.compile(r"\b(?:department|bureau|commission|office|administration|agency|committee)\b")
-_QUALIFIER = re.compile(r"^(?:provincial|jilin)\s+")
 
 
-def _shortened_english_forms(departments: list[Department]) -> dict[str, Department]:
+def _shortened_english_forms(departments: list[Department], qualifier: re.Pattern[str]) -> dict[str, Department]:
     """People shorten a long English name to its first part: "Department of Industry" for the
     Provincial Department of Industry and Information Technology. Kept only where the short form
     still names a kind of body and no other department shortens to it too."""
-    claims: dict[str, set[str]] = {}
-    by_name = {department.name: department for department in departments}
+    claims: dict[str, list[Department]] = {}
     for department in departments:
         for form in department.english_forms:
-            folded = _QUALIFIER.sub("", fold(form))
+            folded = qualifier.sub("", fold(form))
             head = folded.split(" and ")[0].strip()
             if head != folded and len(head.split()) >= 2 and _BODY_WORD.search(head):
-                claims.setdefault(head, set()).add(department.name)
-    return {form: by_name[names.pop()] for form, names in claims.items() if len(names) == 1}
+                claimants = claims.setdefault(head, [])
+                if department not in claimants:
+                    claimants.append(department)
+    return {form: claimants[0] for form, claimants in claims.items() if len(claimants) == 1}
 
 
 def _pattern_for(form: str) -> str:
@@ -127,76 +170,233 @@ def _pattern_for(form: str) -> str:
     return re.escape(form)
 
 
+@dataclass(frozen=True)
+class Derivation:
+    """What a derived registry was read from: each document's jurisdiction, the places known
+    while reading, and each department by the identity its names were read as."""
+
+    jurisdictions: Mapping[str, Jurisdiction]  # by document id
+    gazetteer: Gazetteer
+    by_identity: Mapping[tuple[str, str], Department]
+
+
+def identity(name: DepartmentName) -> tuple[str, str]:
+    """What makes two written names one department: their jurisdiction and full name."""
+    return name.jurisdiction.name, fold(name.full_name)
+
+
+@dataclass(frozen=True)
+class _Qualifier:
+    """Words before a name that restrict it to some jurisdictions: 吉林省, Jilin Provincial."""
+
+    text: str
+    jurisdictions: frozenset[str] | None  # None: any
+
+
 class DepartmentRegistry:
-    def __init__(self, departments: list[Department]) -> None:
+    def __init__(self, departments: list[Department], derivation: Derivation | None = None) -> None:
         self.departments = departments
-        self._by_form: dict[str, Department] = {}
+        self._derivation = derivation
+        jurisdictions = [jurisdiction_named(name) for name in dict.fromkeys(d.jurisdiction for d in departments)
+                         if name and name not in LEVEL_WORDS]
+        self._gazetteer = Gazetteer(jurisdictions)
+        self._qualifiers = _qualifiers(jurisdictions)
+        self._claims: dict[str, list[Department]] = {}
         for department in departments:
             for form in (*department.chinese_forms, *department.english_forms):
-                self._register(fold(form), department)
-        for form, department in _shortened_english_forms(departments).items():
-            self._by_form.setdefault(form, department)
-        forms_longest_first = sorted({*self._by_form, *map(fold, NOT_DEPARTMENTS)}, key=len, reverse=True)
+                self._claim(fold(form), department)
+        places = sorted({re.escape(j.english.casefold()) for j in jurisdictions if j.english}, key=len, reverse=True)
+        levels = [re.escape(word.casefold()) for word in LEVEL_ENGLISH.values()]
+        qualifier = re.compile(rf"^(?:(?:{'|'.join([*places, *levels])})\s+)+")
+        for form, department in _shortened_english_forms(departments, qualifier).items():
+            self._claims.setdefault(form, [department])
+        forms_longest_first = sorted({*self._claims, *map(fold, NOT_DEPARTMENTS)}, key=len, reverse=True)
         self._matcher = re.compile("|".join(_pattern_for(form) for form in forms_longest_first))
 
-    def _register(self, form: str, department: Department) -> None:
-        known = self._by_form.setdefault(form, department)
-        if known is not department:
-            raise ValueError(f"{form!r} names both {known.name} and {department.name}")
+    def _claim(self, form: str, department: Department) -> None:
+        claimants = self._claims.setdefault(form, [])
+        if department not in claimants:
+            claimants.append(department)
 
     @classmethod
-    def load(cls, path: Path | None = None) -> DepartmentRegistry:
-        records = json.loads((path or BUNDLED_REGISTRY).read_text(encoding="utf-8"))
-        return cls([
-            Department(
-                name=record["name"],
-                full_name=record["full_name"],
-                english=record["english"],
-                aliases=tuple(record["aliases"]),
-                english_aliases=tuple(record["english_aliases"]),
-            )
-            for record in records
-        ])
+    def load(cls) -> DepartmentRegistry:
+        """The registry of the bundled library's documents, with the bundled overrides."""
+        from corpus.library import BUNDLED_LIBRARY, Library  # the library parses documents; it needs no registry
+
+        return derive_registry([DocumentNames.of(document) for document in Library.load(BUNDLED_LIBRARY).documents])
 
     def get(self, text: str) -> Department | None:
-        for key in _lookup_keys(text):
-            if key in self._by_form:
-                return self._by_form[key]
-        return None
+        """The one department text names; None when it names none, or several (财政厅 in a library
+        of two provinces)."""
+        candidates = self._candidates(text)
+        return candidates[0] if len(candidates) == 1 else None
 
     def resolve(self, text: str) -> Department:
-        department = self.get(text)
-        if department is None:
+        candidates = self._candidates(text)
+        if len(candidates) > 1:
+            raise AmbiguousDepartmentError(text, [_label(department) for department in candidates])
+        if not candidates:
             raise UnknownDepartmentError(text, self._suggestions(text))
+        return candidates[0]
+
+    def department_for(self, document: str, written: str) -> Department:
+        """The department a name written in a document stands for: 省财政厅 in a document of
+        吉林省人民政府 is 吉林省财政厅, 省林业厅 in a document of 辽宁省人民政府 none the library knows."""
+        derivation = self._derivation
+        if derivation is None or document not in derivation.jurisdictions:
+            raise LookupError(f"the registry was not derived from a document {document!r}")
+        name = parse_name(written, derivation.jurisdictions[document], derivation.gazetteer)
+        department = derivation.by_identity.get(identity(name))
+        if department is None:
+            raise UnknownDepartmentError(written, [])
         return department
 
+    def _candidates(self, text: str) -> list[Department]:
+        for key, allowed in self._lookup_keys(text):
+            candidates = [d for d in self._claims.get(key, ()) if allowed is None or d.jurisdiction in allowed]
+            if candidates:
+                return candidates
+        return []
+
+    def _lookup_keys(self, text: str) -> Iterator[tuple[str, frozenset[str] | None]]:
+        """The text, then the text without each qualifier in front (吉林省发改委 → 发改委 within 吉林省)."""
+        key = fold(text).removesuffix("的").strip()
+        allowed: frozenset[str] | None = None
+        yield key, allowed
+        while qualifier := next((q for q in self._qualifiers if key.startswith(q.text) and len(key) > len(q.text)), None):
+            key = key[len(qualifier.text):].strip()
+            if qualifier.jurisdictions is not None:
+                allowed = qualifier.jurisdictions if allowed is None else allowed & qualifier.jurisdictions
+            yield key, allowed
+
     def _suggestions(self, text: str, limit: int = 3) -> list[str]:
-        close = difflib.get_close_matches(fold(text), self._by_form, n=10, cutoff=0.5)
-        departments = dict.fromkeys(self._by_form[form] for form in close)
-        return [f"{department.name} ({department.english})" for department in list(departments)[:limit]]
+        close = difflib.get_close_matches(fold(text), self._claims, n=10, cutoff=0.5)
+        departments = dict.fromkeys(department for form in close for department in self._claims[form])
+        return [_label(department) for department in list(departments)[:limit]]
 
     def find_mentions(self, text: str) -> list[Mention]:
+        """Departments named in text. A form several departments answer to (财政厅 in a library of
+        two provinces) is one mention of all of them, unless a place before it names one."""
         folded, origins = _fold_with_origins(text)
         mentions = []
         for match in self._matcher.finditer(folded):
-            department = self._by_form.get(match.group())
-            if department is None or folded.endswith(OTHER_LEVELS, 0, match.start()):
+            claimants = [d for d in self._claims.get(match.group(), []) if not self._belongs_elsewhere(folded, match.start(), d)]
+            if not claimants:
                 continue
             start, end = origins[match.start()], origins[match.end() - 1] + 1
-            mentions.append(Mention(department, start, end, text[start:end]))
+            mentions.append(Mention(claimants[0], start, end, text[start:end], tuple(claimants)))
         return mentions
+
+    def _belongs_elsewhere(self, folded: str, start: int, department: Department) -> bool:
+        """Whether what precedes a name makes it another government's: 国家 or 市 before 发改委,
+        辽宁 before 省发改委 for the department of 吉林省."""
+        if folded.endswith(OTHER_LEVELS, 0, start):
+            return True
+        place = self._gazetteer.ending_at(folded, start)
+        return place is not None and place.name != department.jurisdiction
 
     def surface_forms(self) -> list[str]:
         forms = (form for department in self.departments for form in department.chinese_forms)
         return list(dict.fromkeys(forms))
 
 
-def _lookup_keys(text: str) -> Iterator[str]:
-    key = fold(text).removesuffix("的").strip()
-    yield key
-    while qualifier := next((q for q in LEADING_QUALIFIERS if key.startswith(q) and len(key) > len(q)), None):
-        key = key[len(qualifier):].strip()
-        yield key
-    # People drop the 省 of a provincial name (农委 for 省农委) where the registry lists no alias.
-    if not _is_latin(key):
-        yield "省" + key
+def _label(department: Department) -> str:
+    return f"{department.name} ({department.english})"
+
+
+def _qualifiers(jurisdictions: list[Jurisdiction]) -> list[_Qualifier]:
+    """吉林省, 吉林, Jilin Provincial, Jilin: restricted to that jurisdiction; Provincial: to the
+    provinces; the: to none. Longest first, so 吉林省 goes before 吉林."""
+    by_text: dict[str, set[str]] = defaultdict(set)
+    for jurisdiction in jurisdictions:
+        level = LEVEL_ENGLISH.get(jurisdiction.level_word, "").casefold()
+        english = jurisdiction.english.casefold()
+        texts = [jurisdiction.name, jurisdiction.short, f"{level} "]
+        texts += [f"{english} {level} ", f"{english} "] if english else []
+        for text in texts:
+            by_text[text].add(jurisdiction.name)
+    qualifiers = [_Qualifier(text, frozenset(names)) for text, names in by_text.items()]
+    qualifiers += [_Qualifier(text, None) for text in GENERIC_QUALIFIERS]
+    return sorted(qualifiers, key=lambda q: len(q.text), reverse=True)
+
+
+# -- deriving the registry ------------------------------------------------------------------------
+
+
+def derive_registry(documents: Sequence[DocumentNames], overrides: Path | None = BUNDLED_OVERRIDES) -> DepartmentRegistry:
+    """The departments the documents name, with full names, aliases and English names by rule.
+
+    A written name is completed by its document's jurisdiction (省财政厅 in a 吉林省人民政府 document
+    is 吉林省财政厅); names that carry their own (国家发展改革委, 长春海关) keep it. A department
+    keeps its written name unless that form names departments of several jurisdictions in the
+    library; then each is called by its full name. Overrides, matched by written name within a
+    jurisdiction, replace the full or English name and add aliases.
+    """
+    jurisdictions = {document.document: jurisdiction_of_issuer(document.issuer) for document in documents}
+    gazetteer = Gazetteer(jurisdictions.values())
+    groups: dict[tuple[str, str], list[DepartmentName]] = {}
+    for document in documents:
+        for written in document.names:
+            name = parse_name(written, jurisdictions[document.document], gazetteer)
+            groups.setdefault(identity(name), []).append(name)
+    keys_by_written: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for key, names in groups.items():
+        for name in names:
+            keys_by_written[fold(name.written)].add(key)
+    records = _read_overrides(overrides)
+    departments = {
+        key: _department(
+            names,
+            shared=any(len(keys_by_written[fold(name.written)]) > 1 for name in names),
+            override=_override_for(names, records),
+        )
+        for key, names in groups.items()
+    }
+    return DepartmentRegistry(list(departments.values()), Derivation(jurisdictions, gazetteer, departments))
+
+
+def _read_overrides(path: Path | None) -> dict[tuple[str, str], dict]:
+    if path is None:
+        return {}
+    records = json.loads(path.read_text(encoding="utf-8"))
+    return {(record.get("jurisdiction", ""), fold(record["name"])): record for record in records}
+
+
+def _override_for(names: list[DepartmentName], records: Mapping[tuple[str, str], dict]) -> dict:
+    return next((records[key] for name in names if (key := (name.jurisdiction.name, fold(name.written))) in records), {})
+
+
+def _department(names: list[DepartmentName], shared: bool, override: Mapping) -> Department:
+    """One department from the names it is written as, its derived forms and its override.
+
+    An override's English name replaces the composed English forms altogether: the rules got
+    them wrong, and composing them may need the dictionary. An override's full name keeps the
+    composed one as an alias, a form people write (吉林省电力公司).
+    """
+    first = names[0]
+    full_name = override.get("full_name") or first.full_name
+    name = full_name if shared else first.written
+    composed = [] if "english" in override else [form for n in names for form in english_for(n).forms]
+    # where the written form names departments of several places, so does the English: with the place
+    place = place_english(first)
+    qualified = None
+    if shared and composed and place and place not in composed[0]:
+        qualified = next((form for form in composed if form.startswith(place)), f"{place} {composed[0]}")
+    english = override.get("english") or qualified or composed[0]
+    chinese = [*(n.written for n in names), first.full_name, *(alias for n in names for alias in n.aliases)]
+    return Department(
+        name=name,
+        full_name=full_name,
+        english=english,
+        aliases=_distinct([*chinese, *override.get("aliases", ())], exclude={fold(name), fold(full_name)}),
+        english_aliases=_distinct([*composed, *override.get("english_aliases", ())], exclude={fold(english)}),
+        jurisdiction=first.jurisdiction.name,
+    )
+
+
+def _distinct(forms: list[str], exclude: set[str]) -> tuple[str, ...]:
+    """Forms in order, one per folded form, without the excluded ones."""
+    kept: dict[str, str] = {}
+    for form in forms:
+        kept.setdefault(fold(form), form)
+    return tuple(form for key, form in kept.items() if key not in exclude)

@@ -1,9 +1,11 @@
-"""Chinese numerals as used in headings and references: 一 … 九十九, 一百三十九."""
+"""Numerals as documents print them: Chinese (一 … 九十九, 一百三十九), Arabic and circled (①)."""
 from __future__ import annotations
 
 DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 UNITS = {"十": 10, "百": 100}
 NUMERAL_CHARS = "".join(DIGITS) + "".join(UNITS)
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+SPELLED_DIGITS = "〇一二三四五六七八九"
 
 
 def parse_chinese_number(text: str) -> int:
@@ -19,3 +21,34 @@ def parse_chinese_number(text: str) -> int:
             total += (1 if digit is None else digit) * UNITS[ch]
             digit = None
     return total + (digit or 0)
+
+
+def parse_ordinal(text: str) -> int:
+    """Value of a printed number in any of the three notations; raises ValueError for anything else."""
+    if text.isascii() and text.isdigit():
+        return int(text)
+    if len(text) == 1 and text in CIRCLED:
+        return CIRCLED.index(text) + 1
+    return parse_chinese_number(text)
+
+
+def chinese_number(value: int) -> str:
+    """The Chinese numeral for 1 … 999, as headings print it (十二, 一百零五)."""
+    if not 0 < value < 1000:
+        raise ValueError(f"no Chinese numeral for {value}")
+    hundreds, tens, ones = value // 100, value // 10 % 10, value % 10
+    spelled = f"{SPELLED_DIGITS[hundreds]}百" if hundreds else ""
+    if tens:
+        spelled += "十" if tens == 1 and not hundreds else f"{SPELLED_DIGITS[tens]}十"
+    elif hundreds and ones:
+        spelled += "零"
+    return spelled + (SPELLED_DIGITS[ones] if ones else "")
+
+
+def spell_like(value: int, sample: str) -> str:
+    """Value printed in the notation of sample, so a message can say what number was expected."""
+    if sample.isascii() and sample.isdigit():
+        return str(value)
+    if sample in CIRCLED:
+        return CIRCLED[value - 1] if 0 < value <= len(CIRCLED) else str(value)
+    return chinese_number(value)

@@ -1,29 +1,44 @@
-"""Parse a policy document's text into parts, subsections and citable passages.
+"""Parse a policy document into headings, tasks and citable passages, whatever its layout.
 
-The layout is that of Chinese government implementation opinions: a preamble, parts headed
-"一、", subsections headed "（一）", numbered measures "1." each closing with its responsible
-departments in a parenthesis, and a closing block (attachment, issuer, date).
+The numbering styles a document uses are its levels (corpus.layout). The deepest level whose items
+name who is responsible carries the tasks; where none names anyone, the deepest level does (the
+article, 第N条, in a regulation), unless a task-division table holds the tasks. The levels above
+are headings; deeper items run on inside their task. A heading that names who is responsible and
+has no tasks under it is a task itself. Unnumbered paragraphs are citable passages of their own:
+the preamble, text under a heading, the closing block. Numbering that skips or runs backwards is
+reported in Document.warnings; only a document with no text at all is an error.
 """
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+import dataclasses
+from collections import Counter
+from dataclasses import dataclass
 
+from corpus.layout import ARTICLE, Marker, NumberingCheck, find_marker, levels, normalized
+from corpus.metadata import read_metadata
 from corpus.models import Document, Part, Passage, PassageKind, Subsection
-from corpus.numerals import NUMERAL_CHARS, parse_chinese_number
+from corpus.responsibility import (
+    NO_ONE,
+    Responsibility,
+    Split,
+    TableGroup,
+    TableTask,
+    is_field_line,
+    read_labelled,
+    read_task_table,
+    split_trailing,
+)
+from corpus.source import Block, Paragraph, SourceText, Table
 
-PART_HEADING = re.compile(rf"^([{NUMERAL_CHARS}]+)、(.+)$")
-SUBSECTION_HEADING = re.compile(rf"^（([{NUMERAL_CHARS}]+)）(.+)$")
-MEASURE_START = re.compile(r"^(\d+)[.．、](.+)$")
-DATE_LINE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
-ATTACHMENT_LINE = re.compile(r"^附件[：:]")
-RESPONSIBILITY = "负责"
-NOT_EXHAUSTIVE = "等"
-LIST_SEPARATOR = "、"
+EDGE_WHITESPACE = " \t\u3000\ufeff"
+SENTENCE_ENDS = "。！？；!?;"
+CLOSING_QUOTES = "”’」』）)"
+TITLE_TRIM = "。：: "
+TABLE_CELL_SEPARATOR = " | "
 
 
 class ParseError(ValueError):
-    """A document that cannot be parsed without losing or inventing content."""
+    """A document that cannot be parsed at all."""
 
     def __init__(self, line: int, message: str):
         super().__init__(f"line {line}: {message}")
@@ -31,185 +46,367 @@ class ParseError(ValueError):
 
 
 @dataclass(frozen=True)
-class Responsibility:
-    body: str
-    departments: tuple[str, ...]
-    ends_with_deng: bool
+class _TaskReading:
+    """The paragraphs a task takes: its own until a bracket names who is responsible, any field
+    lines after them, and the numbered sub-items that follow."""
+
+    lines: tuple[str, ...]
+    fields: tuple[str, ...]  # 责任单位：…, 完成时限：…
+    sub_items: tuple[str, ...]
+    split: Split | None
+
+    @property
+    def taken(self) -> int:
+        """How many paragraphs after the numbered one the task takes."""
+        return len(self.lines) - 1 + len(self.fields) + len(self.sub_items)
+
+    @property
+    def responsibility(self) -> Responsibility:
+        found = self.split.responsibility if self.split else NO_ONE
+        for field_line in self.fields:
+            found += read_labelled(field_line)
+        return found
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines + self.fields + self.sub_items)
+
+    @property
+    def body(self) -> str:
+        main = self.split.body if self.split else "\n".join(self.lines)
+        return "\n".join([main, *(line for line in self.fields if not read_labelled(line).named), *self.sub_items])
 
 
-def split_responsibility(text: str) -> Responsibility | None:
-    """Split a measure's closing parenthesis of responsible departments from its body.
+def _read_task(first: str, following: list[tuple[str, bool]]) -> _TaskReading:
+    """A task from its first paragraph's text and the paragraphs after it, each with whether it is numbered."""
+    texts = [text for text, _ in following]
+    lines = [first]
+    split = split_trailing(first)
+    taken = 0
+    while split is None and taken < len(texts) and not is_field_line(texts[taken]):
+        lines.append(texts[taken])
+        taken += 1
+        split = split_trailing("\n".join(lines))
+    fields_start = taken
+    while taken < len(texts) and is_field_line(texts[taken]):
+        taken += 1
+    sub_items_start = taken
+    while taken < len(following) and following[taken][1]:
+        taken += 1
+    return _TaskReading(tuple(lines), tuple(texts[fields_start:sub_items_start]), tuple(texts[sub_items_start:taken]), split)
 
-    Only a parenthesis that closes the text and names who is responsible (负责) counts:
-    parentheses inside the body, such as ＰＰＰ（政府与社会资本合作）, are part of the text.
-    Anything after 负责 (measure 1's "列第一位的为牵头部门，下同") is a note, not a department.
-    """
-    if not text.endswith("）"):
-        return None
-    depth = 0
-    for position in range(len(text) - 1, -1, -1):
-        depth += {"）": 1, "（": -1}.get(text[position], 0)
-        if depth == 0:
-            break
+
+@dataclass(frozen=True)
+class _Numbered:
+    marker: Marker
+    level: int
+
+
+@dataclass(frozen=True)
+class _Outline:
+    numbered: dict[int, _Numbered]  # by block position
+    task_level: int  # the levels above it are headings
+    tasks: dict[int, _TaskReading]  # by block position of the numbered paragraph
+    by_responsibility: bool  # the task level was chosen because its items name who is responsible
+
+
+class _Blocks:
+    """The document's non-empty blocks with the closing block and task tables found."""
+
+    def __init__(self, source: SourceText):
+        self.blocks: list[Block] = [block for block in source.blocks if isinstance(block, Table) or block.text.strip(EDGE_WHITESPACE)]
+        if not any(isinstance(block, Paragraph) or any(cell.strip() for row in block.rows for cell in row) for block in self.blocks):
+            raise ParseError(1, "the document has no text")
+        paragraphs = [position for position, block in enumerate(self.blocks) if isinstance(block, Paragraph)]
+        texts = [self.text(position) for position in paragraphs]
+        self.metadata = read_metadata(texts, next((index for index, text in enumerate(texts) if find_marker(text)), None))
+        self.closing = frozenset(paragraphs[index] for index in self.metadata.closing)
+        self.table_tasks: dict[int, list[TableTask] | None] = {
+            position: read_task_table(block.rows) for position, block in enumerate(self.blocks) if isinstance(block, Table)
+        }
+
+    def text(self, position: int) -> str:
+        block = self.blocks[position]
+        return block.text.strip(EDGE_WHITESPACE) if isinstance(block, Paragraph) else ""
+
+    def numbered(self) -> dict[int, _Numbered]:
+        markers = {
+            position: marker
+            for position, block in enumerate(self.blocks)
+            if isinstance(block, Paragraph) and position not in self.closing and (marker := find_marker(self.text(position)))
+        }
+        depth = levels({marker.style for marker in markers.values()})
+        return {position: _Numbered(marker, depth[marker.style]) for position, marker in markers.items()}
+
+    def following(self, position: int, numbered: dict[int, _Numbered], with_deeper_items: bool) -> list[tuple[str, bool]]:
+        """The paragraphs after a numbered one, each with whether it is numbered, up to the next
+        numbered one (or with deeper items, the next at its own level or above), a table or the
+        closing block."""
+        level = numbered[position].level
+        texts = []
+        for later in range(position + 1, len(self.blocks)):
+            if later in self.closing or isinstance(self.blocks[later], Table):
+                break
+            if later in numbered and (numbered[later].level <= level or not with_deeper_items):
+                break
+            texts.append((self.text(later), later in numbered))
+        return texts
+
+
+def _has_task_below(position: int, numbered: dict[int, _Numbered], task_level: int) -> bool:
+    level = numbered[position].level
+    for later, item in numbered.items():
+        if later <= position:
+            continue
+        if item.level <= level:
+            return False
+        if item.level == task_level:
+            return True
+    return False
+
+
+def _outline(blocks: _Blocks) -> _Outline:
+    numbered = blocks.numbered()
+    if not numbered:
+        return _Outline(numbered, 0, {}, False)
+    # whether an item names who is responsible is read from its own text, without its sub-items
+    carrying = {
+        position
+        for position, item in numbered.items()
+        if _read_task(item.marker.rest, blocks.following(position, numbered, with_deeper_items=False)).responsibility.named
+    }
+    deepest = max(item.level for item in numbered.values())
+    if carrying:
+        task_level = max(numbered[position].level for position in carrying)
+    elif any(blocks.table_tasks.values()):
+        # the rows of a task-division table are the tasks; the numbered paragraphs head them
+        return _Outline(numbered, deepest + 1, {}, False)
     else:
-        return None
-    inner = text[position + 1 : -1]
-    if RESPONSIBILITY not in inner:
-        return None
-    names = inner.split(RESPONSIBILITY, 1)[0]
-    ends_with_deng = names.endswith(NOT_EXHAUSTIVE)
-    names = names.removesuffix(NOT_EXHAUSTIVE)
-    departments = tuple(name.strip() for name in names.split(LIST_SEPARATOR) if name.strip())
-    if not departments:
-        return None
-    return Responsibility(text[:position].rstrip(), departments, ends_with_deng)
+        task_level = next((item.level for item in numbered.values() if item.marker.style == ARTICLE), deepest)
+    tasks = {
+        position: _read_task(item.marker.rest, blocks.following(position, numbered, with_deeper_items=True))
+        for position, item in numbered.items()
+        if item.level == task_level
+        or (item.level < task_level and position in carrying and not _has_task_below(position, numbered, task_level))
+    }
+    return _Outline(numbered, task_level, tasks, bool(carrying))
 
 
-@dataclass
-class _OpenPassage:
-    kind: PassageKind
-    line: int
-    lines: list[str] = field(default_factory=list)
-    measure: int | None = None
+def _numbering_warnings(blocks: _Blocks, numbered: dict[int, _Numbered]) -> list[str]:
+    check = NumberingCheck()
+    warnings = []
+    enclosing: list[tuple[int, int]] = []  # level and position of the items around the next one
+    for position, item in numbered.items():
+        while enclosing and enclosing[-1][0] >= item.level:
+            enclosing.pop()
+        if problem := check.follow(item.marker, item.level, enclosing[-1][1] if enclosing else None):
+            warnings.append(f"line {blocks.blocks[position].line}: {problem}")
+        enclosing.append((item.level, position))
+    return warnings
 
 
-class DocumentParser:
-    """Reads one document line by line; strict about numbering, explicit about what it skips."""
+def _ends_sentence(text: str) -> bool:
+    stripped = text.rstrip(CLOSING_QUOTES)
+    return bool(stripped) and stripped[-1] in SENTENCE_ENDS
 
-    def __init__(self, document_id: str, title: str):
+
+def _unbalanced(text: str) -> str | None:
+    depth = 0
+    for char in text:
+        depth += {"（": 1, "）": -1}.get(char, 0)
+        if depth < 0:
+            return "closing parenthesis ） without an opening one"
+    return "unclosed parenthesis （" if depth > 0 else None
+
+
+def _heading_title(rest: str) -> tuple[str, str]:
+    """A heading's title (its first sentence) and any text after it: （一）加强领导。各地要……"""
+    title, period, remainder = rest.partition("。")
+    return title.strip(TITLE_TRIM), remainder.strip() if period else ""
+
+
+def _integer(number: str) -> int | None:
+    digits = normalized(number)
+    return int(digits) if digits.isascii() and digits.isdigit() else None
+
+
+def _references(numbers: list[str], heading_numbers: list[tuple[str, ...]]) -> list[str]:
+    """Each task's reference: its number, qualified by its headings' numbers where numbers repeat."""
+    if len({normalized(number) for number in numbers}) == len(numbers):
+        return numbers
+    seen: Counter[str] = Counter()
+    references = []
+    for number, headings in zip(numbers, heading_numbers):
+        base = ".".join([*headings, number])
+        seen[base] += 1
+        references.append(base if seen[base] == 1 else f"{base}-{seen[base]}")
+    return references
+
+
+class _Builder:
+    """Collects passages in reading order under the headings open above them."""
+
+    def __init__(self, document_id: str):
         self.document_id = document_id
-        self.title = title
+        self.passages: list[Passage] = []
+        self.parts: list[Part] = []
+        self.warnings: list[str] = []
+        self.headings: list[tuple[int, Marker, str]] = []  # open headings: level, marker, title
+        self.task_heading_numbers: list[tuple[str, ...]] = []
+        self.preamble: list[tuple[str, int]] = []  # preamble paragraphs waiting for their sentence to end
+        self.in_body = False  # past the preamble: unnumbered text now stands under a heading
 
-    def parse(self, text: str) -> Document:
-        passages: list[Passage] = []
-        parts: list[Part] = []
-        subsections: list[Subsection] = []
-        warnings: list[str] = []
-        part_title = subsection_title = ""
-        open_passage: _OpenPassage | None = None
-        last_measure = last_subsection = 0
+    def add(self, kind: PassageKind, text: str, line: int, **fields) -> None:
+        self.flush_preamble()
+        self.append(kind, text, line, **fields)
 
-        def close() -> None:
-            nonlocal open_passage
-            if open_passage is not None:
-                passages.append(self._finish(open_passage, part_title, subsection_title, warnings))
-                open_passage = None
-
-        def close_part() -> None:
-            if parts:
-                parts[-1] = Part(parts[-1].number, parts[-1].title, parts[-1].line, tuple(subsections))
-            subsections.clear()
-
-        for number, raw in enumerate(text.splitlines(), start=1):
-            line = raw.strip(" \t\u3000\ufeff")
-            if not line:
-                continue
-            self._check_parentheses(line, number)
-            if match := PART_HEADING.match(line):
-                close()
-                close_part()
-                value = self._numeral(match.group(1), number)
-                if value != len(parts) + 1:
-                    raise ParseError(number, f"part {match.group(1)}、 out of order (expected part {len(parts) + 1})")
-                part_title, subsection_title = match.group(2), ""
-                parts.append(Part(value, part_title, number))
-            elif match := SUBSECTION_HEADING.match(line):
-                close()
-                value = self._numeral(match.group(1), number)
-                if value != last_subsection + 1:
-                    raise ParseError(number, f"subsection （{match.group(1)}） out of order (expected {last_subsection + 1})")
-                if not parts:
-                    raise ParseError(number, f"subsection （{match.group(1)}） before any part heading")
-                last_subsection = value
-                subsection_title = match.group(2).rstrip("。")
-                subsections.append(Subsection(value, subsection_title, number))
-            elif match := MEASURE_START.match(line):
-                close()
-                value = int(match.group(1))
-                if value != last_measure + 1:
-                    raise ParseError(number, f"measure {value} out of order (expected {last_measure + 1})")
-                if not parts:
-                    raise ParseError(number, f"measure {value} before any part heading")
-                last_measure = value
-                open_passage = _OpenPassage(PassageKind.MEASURE, number, [match.group(2)], measure=value)
-            elif ATTACHMENT_LINE.match(line) or DATE_LINE.match(line) or (
-                open_passage is not None and open_passage.kind is PassageKind.CLOSING
-            ):
-                if open_passage is None or open_passage.kind is not PassageKind.CLOSING:
-                    close()
-                    open_passage = _OpenPassage(PassageKind.CLOSING, number)
-                open_passage.lines.append(line)
-            elif open_passage is not None and self._continues(open_passage):
-                open_passage.lines.append(line)
-            else:
-                close()
-                kind = PassageKind.PREAMBLE if not parts else PassageKind.SUBSECTION
-                open_passage = _OpenPassage(kind, number, [line])
-        close()
-        close_part()
-        if last_measure == 0:
-            raise ParseError(1, "no numbered measures found (expected lines such as '1.…（…负责）')")
-        issuer, date = self._issuer_and_date(passages)
-        return Document(self.document_id, self.title, passages, parts, issuer, date, warnings)
-
-    @staticmethod
-    def _continues(open_passage: _OpenPassage) -> bool:
-        """A measure runs on across lines until its department parenthesis closes it."""
-        if open_passage.kind is PassageKind.MEASURE:
-            return split_responsibility(open_passage.lines[-1]) is None
-        # the salutation line and the preamble paragraph form one passage
-        return open_passage.kind is PassageKind.PREAMBLE
-
-    def _finish(self, open_passage: _OpenPassage, part: str, subsection: str, warnings: list[str]) -> Passage:
-        text = "\n".join(open_passage.lines)
-        common = dict(document=self.document_id, kind=open_passage.kind, text=text, line=open_passage.line)
-        if open_passage.kind is PassageKind.PREAMBLE:
-            return Passage(body=text, **common)
-        if open_passage.kind is PassageKind.CLOSING:
-            return Passage(body=text, **common)
-        if open_passage.kind is PassageKind.SUBSECTION:
-            return Passage(body=text, part=part, subsection=subsection, **common)
-        responsibility = split_responsibility(text)
-        if responsibility is None:
-            warnings.append(f"line {open_passage.line}: measure {open_passage.measure} names no responsible departments")
-            return Passage(body=text, part=part, subsection=subsection, measure=open_passage.measure, **common)
-        return Passage(
-            body=responsibility.body,
-            part=part,
-            subsection=subsection,
-            measure=open_passage.measure,
-            departments=responsibility.departments,
-            ends_with_deng=responsibility.ends_with_deng,
-            **common,
+    def append(self, kind: PassageKind, text: str, line: int, group: TableGroup | None = None, **fields) -> None:
+        titles = tuple(title for _, _, title in self.headings) + ((group.title,) if group else ())
+        self.passages.append(
+            Passage(
+                document=self.document_id,
+                kind=kind,
+                text=text,
+                body=fields.pop("body", text),
+                part=titles[0] if titles else "",
+                subsection=titles[1] if len(titles) > 1 else "",
+                line=line,
+                headings=titles,
+                **fields,
+            )
         )
+        if problem := _unbalanced(text):
+            self.warnings.append(f"line {line}: {problem}")
 
-    @staticmethod
-    def _check_parentheses(line: str, number: int) -> None:
-        depth = 0
-        for char in line:
-            depth += {"（": 1, "）": -1}.get(char, 0)
-            if depth < 0:
-                raise ParseError(number, "closing parenthesis ） without an opening one")
-        if depth > 0:
-            raise ParseError(number, "unclosed parenthesis （")
+    def add_unnumbered(self, text: str, line: int) -> None:
+        """Text under a heading is a passage per paragraph; in the preamble a paragraph that ends
+        no sentence (the salutation, a title line) runs on into the next."""
+        if self.in_body:
+            self.add_standalone(text, line)
+            return
+        self.preamble.append((text, line))
+        if _ends_sentence(text):
+            self.flush_preamble()
 
-    @staticmethod
-    def _numeral(text: str, line: int) -> int:
-        try:
-            return parse_chinese_number(text)
-        except ValueError as error:
-            raise ParseError(line, str(error)) from None
+    def add_standalone(self, text: str, line: int) -> None:
+        self.add(PassageKind.SUBSECTION if self.in_body else PassageKind.PREAMBLE, text, line)
 
-    @staticmethod
-    def _issuer_and_date(passages: list[Passage]) -> tuple[str, str]:
-        closing = [p for p in passages if p.kind is PassageKind.CLOSING]
-        if not closing:
-            return "", ""
-        lines = closing[-1].text.split("\n")
-        if len(lines) >= 2 and DATE_LINE.match(lines[-1]):
-            return lines[-2], lines[-1]
-        return "", ""
+    def flush_preamble(self) -> None:
+        if self.preamble:
+            self.append(PassageKind.PREAMBLE, "\n".join(text for text, _ in self.preamble), self.preamble[0][1])
+            self.preamble = []
+
+    def close_headings(self, level: int) -> None:
+        self.flush_preamble()
+        self.in_body = True
+        while self.headings and self.headings[-1][0] >= level:
+            self.headings.pop()
+
+    def open_heading(self, item: _Numbered, line: int) -> None:
+        self.close_headings(item.level)
+        title, remainder = _heading_title(item.marker.rest)
+        if not self.headings:
+            self.parts.append(Part(item.marker.ordinal, title, line))
+        elif len(self.headings) == 1:
+            part = self.parts[-1]
+            self.parts[-1] = dataclasses.replace(part, subsections=(*part.subsections, Subsection(item.marker.ordinal, title, line)))
+        self.headings.append((item.level, item.marker, title))
+        if remainder:
+            self.add(PassageKind.SUBSECTION, remainder, line)
+
+    def add_task(
+        self, number: str, measure: int | None, reading: _TaskReading | TableTask, line: int, group: TableGroup | None = None
+    ) -> None:
+        responsibility = reading.responsibility
+        self.flush_preamble()
+        self.in_body = True
+        self.add(
+            PassageKind.MEASURE,
+            reading.text,
+            line,
+            body=reading.body,
+            number=number,
+            measure=measure,
+            departments=responsibility.departments,
+            shared=bool(responsibility.departments) and responsibility.lead is None,
+            parties=responsibility.parties,
+            ends_with_deng=responsibility.ends_with_deng,
+            group=group,
+        )
+        heading_numbers = tuple(marker.number for _, marker, _ in self.headings)
+        self.task_heading_numbers.append(heading_numbers + ((group.number,) if group else ()))
+
+    def add_closing(self, text: str, line: int) -> None:
+        # the closing block, and any attachment after it, stands outside the body's headings
+        self.close_headings(0)
+        self.add(PassageKind.CLOSING, text, line)
+
+    def finish(self) -> list[Passage]:
+        self.flush_preamble()
+        tasks = [passage for passage in self.passages if passage.kind is PassageKind.MEASURE]
+        if not tasks:
+            self.warnings.append("no numbered tasks found")
+        references = iter(_references([task.number for task in tasks], self.task_heading_numbers))
+        return [
+            dataclasses.replace(passage, reference=next(references)) if passage.kind is PassageKind.MEASURE else passage
+            for passage in self.passages
+        ]
+
+
+def _build(blocks: _Blocks, outline: _Outline, builder: _Builder) -> None:
+    resume = 0  # the next block not yet taken by a task or the closing block
+    for position, block in enumerate(blocks.blocks):
+        if position < resume:
+            continue
+        item = outline.numbered.get(position)
+        if position in blocks.closing:
+            resume = max(blocks.closing) + 1
+            builder.add_closing("\n".join(blocks.text(p) for p in sorted(blocks.closing)), block.line)
+        elif isinstance(block, Table):
+            _add_table(builder, block, blocks.table_tasks[position])
+        elif position in outline.tasks:
+            reading = outline.tasks[position]
+            builder.close_headings(item.level)
+            measure = item.marker.ordinal if item.marker.style == ARTICLE else _integer(item.marker.number)
+            builder.add_task(item.marker.number, measure, reading, block.line)
+            if outline.by_responsibility and not reading.responsibility.named:
+                builder.warnings.append(f"line {block.line}: measure {item.marker.number} names no responsible departments")
+            resume = position + 1 + reading.taken
+        elif item is not None and item.level < outline.task_level:
+            builder.open_heading(item, block.line)
+        elif item is not None:
+            builder.add_standalone(blocks.text(position), block.line)  # a sub-item after its task closed
+        else:
+            builder.add_unnumbered(blocks.text(position), block.line)
+
+
+def _add_table(builder: _Builder, table: Table, tasks: list[TableTask] | None) -> None:
+    if tasks is None:
+        builder.add_standalone("\n".join(TABLE_CELL_SEPARATOR.join(row) for row in table.rows), table.line)
+    for task in tasks or ():
+        builder.add_task(task.number, _integer(task.number), task, table.line, task.group)
+
+
+def parse_source(source: SourceText, document_id: str, title: str = "") -> Document:
+    blocks = _Blocks(source)
+    outline = _outline(blocks)
+    builder = _Builder(document_id)
+    builder.warnings.extend(_numbering_warnings(blocks, outline.numbered))
+    _build(blocks, outline, builder)
+    passages = builder.finish()
+    stated, found = source.metadata, blocks.metadata
+    return Document(
+        id=document_id,
+        title=title or stated.title or found.title or document_id,
+        passages=passages,
+        parts=builder.parts,
+        issuer=stated.issuer or found.issuer,
+        date=stated.date or found.date,
+        warnings=builder.warnings,
+        doc_number=stated.doc_number or found.doc_number,
+        attachments=found.attachments,
+    )
 
 
 def parse_document(text: str, document_id: str, title: str = "") -> Document:
-    return DocumentParser(document_id, title or document_id).parse(text)
+    return parse_source(SourceText.from_text(text), document_id, title)

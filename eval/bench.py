@@ -24,6 +24,7 @@ from pydantic import BaseModel
 
 from eval.gold import GOLD_PATH, GoldQuestion, load_gold
 from eval.runner import CONFIGURATIONS
+from qa.errors import UsageError
 from qa.pipeline import QAPipeline
 from qa.settings import Settings
 from service.child_process import HOST, ServiceFailed, service_process
@@ -56,7 +57,7 @@ class BenchOptions:
 
     def __post_init__(self) -> None:
         if self.questions < 1 or self.cold_runs < 1 or self.warmup_requests < 0 or self.time_limit_seconds <= 0:
-            raise ValueError("questions and cold runs must be at least 1, warm-up requests at least 0, the time limit positive")
+            raise UsageError("questions and cold runs must be at least 1, warm-up requests at least 0, the time limit positive")
 
 
 class BuildTiming(BaseModel):
@@ -155,7 +156,7 @@ def run_benchmarks(settings: Settings, options: BenchOptions, log: Log = _silent
 def settings_environment(settings: Settings) -> dict[str, str]:
     """The QA_ variables from which a child process reads these same settings (paths made absolute)."""
     values = settings.model_dump(mode="json")
-    values.update(data_dir=str(settings.data_dir.resolve()), library_dir=str(settings.library_dir.resolve()))
+    values.update(data_dir=str(settings.data_dir.resolve()), library_dir=str(settings.library_path.resolve()))
     return {f"QA_{name.upper()}": value if isinstance(value, str) else json.dumps(value) for name, value in values.items()}
 
 

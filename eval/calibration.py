@@ -16,6 +16,7 @@ import numpy as np
 
 from eval.gold import OUT_OF_SCOPE, load_gold
 from qa.abstention import CALIBRATION_FILE, AbstentionModel, AbstentionPolicy, config_key
+from qa.errors import UsageError
 from qa.pipeline import QAPipeline, index_config
 from qa.settings import Settings
 
@@ -111,7 +112,7 @@ def calibrate(settings: Settings, gold_path: Path, path: Path = CALIBRATION_FILE
     observations = Observations(names, np.array(rows), np.array(labels), np.array(languages))
     for language in sorted(set(languages)):
         if len(set(observations.in_scope[observations.languages == language])) < 2:
-            raise ValueError(f"{gold_path} needs in-scope and out-of-scope {language} questions answered by retrieval to calibrate")
+            raise UsageError(f"{gold_path} needs in-scope and out-of-scope {language} questions answered by retrieval to calibrate")
     model = fit_model(observations)
     key = config_key(index_config(settings))
     entry = {

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from qa.settings import BUNDLED_LIBRARY
 
-GOLD_DOCUMENT = BUNDLED_LIBRARY / "jilin-northeast-revitalization-2014.txt"
+GOLD_DOCUMENT_ID = "jilin-northeast-revitalization-2014"  # the document the gold questions ask about
+GOLD_DOCUMENT = BUNDLED_LIBRARY / f"{GOLD_DOCUMENT_ID}.txt"
 
 # "91.积极争取…。（省国开行、省住房城乡建设厅、省财政厅负责）": the last parenthesis of a numbered line.
 # The list may end in 等负责, and measure 1 adds "，列第一位的为牵头部门，下同" after 负责.

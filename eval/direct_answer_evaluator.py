@@ -30,7 +30,7 @@ def _names_every_lead(row: GoldQuestion, answer: Answer) -> bool:
 
 def _gives_every_measure(row: GoldQuestion, answer: Answer) -> bool:
     in_items = {measure for item in answer.items for measure in item.measures}
-    return all(measure in in_items or mentions_number(answer.direct, measure) for measure in row.relevant)
+    return all(str(measure) in in_items or mentions_number(answer.direct, measure) for measure in row.relevant)
 
 
 def _states_the_count(row: GoldQuestion, answer: Answer) -> bool:
@@ -40,7 +40,7 @@ def _states_the_count(row: GoldQuestion, answer: Answer) -> bool:
 def _lists_exactly_the_measures(row: GoldQuestion, answer: Answer) -> bool:
     department = row.lead[0]
     listed = {measure for item in answer.items if item.department == department for measure in item.measures}
-    return listed == set(row.relevant)
+    return listed == {str(measure) for measure in row.relevant}
 
 
 def _nothing_more(row: GoldQuestion, answer: Answer) -> bool:

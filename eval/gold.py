@@ -6,6 +6,8 @@ from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
+from qa.errors import UsageError
+
 Kind = Literal[
     "lead",
     "departments",
@@ -84,10 +86,10 @@ def load_gold(path: Path) -> list[GoldQuestion]:
             try:
                 question = GoldQuestion.model_validate_json(line)
             except ValidationError as error:
-                raise ValueError(f"{path}, line {line_number}: {error}") from error
+                raise UsageError(f"{path}, line {line_number}: {error}") from error
             if question.id in first_line_of_id:
                 first = first_line_of_id[question.id]
-                raise ValueError(f"{path}, line {line_number}: id {question.id!r} already used on line {first}")
+                raise UsageError(f"{path}, line {line_number}: id {question.id!r} already used on line {first}")
             first_line_of_id[question.id] = line_number
             questions.append(question)
     return questions

@@ -4,6 +4,7 @@ from __future__ import annotations
 import math
 from collections.abc import Collection, Mapping, Sequence
 
+from eval.corpus_departments import GOLD_DOCUMENT_ID
 from qa.answer import Answer, Citation
 
 K_VALUES: tuple[int, ...] = (1, 3, 5, 10)
@@ -11,12 +12,17 @@ MRR_AT_K = 10
 NDCG_AT_K = 10
 
 
-def cited_measures(answer: Answer) -> list[int]:
-    """Measure numbers in citation order, each once; unnumbered passages (preamble, closing) are skipped."""
-    measures: list[int] = []
+def cited_measures(answer: Answer, document: str = GOLD_DOCUMENT_ID) -> list[int | str]:
+    """Measure numbers of `document` in citation order, each once; unnumbered passages (preamble,
+    closing) are skipped. A task of another document in a larger library keeps its rank as its
+    passage id, which no gold measure number equals."""
+    measures: list[int | str] = []
     for citation in answer.citations:
-        if citation.measure is not None and citation.measure not in measures:
-            measures.append(citation.measure)
+        if citation.measure is None and citation.document == document:
+            continue
+        measure = citation.measure if citation.document == document else citation.id
+        if measure not in measures:
+            measures.append(measure)
     return measures
 
 
@@ -59,9 +65,10 @@ def lead_correct(
     relevant: Collection[int],
     expected_leads: Collection[str],
     corpus_leads: Mapping[int, str],
+    document: str = GOLD_DOCUMENT_ID,
 ) -> bool:
     """The citations of relevant measures give each its true lead, and together they name every expected lead."""
-    relevant_citations = [citation for citation in citations if citation.measure in relevant]
+    relevant_citations = [citation for citation in citations if citation.document == document and citation.measure in relevant]
     if any(citation.lead_department != corpus_leads[citation.measure] for citation in relevant_citations):
         return False
     named_leads = {citation.lead_department for citation in relevant_citations}

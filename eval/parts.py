@@ -5,6 +5,7 @@ from collections.abc import Collection
 from pathlib import Path
 
 from eval.gold import GOLD_PATH, TEST_PATH
+from qa.errors import UsageError
 
 FITTED = "fitted"
 TEST = "test"
@@ -29,4 +30,4 @@ def gated_part(parts: Collection[str]) -> str:
         return TEST
     if len(parts) == 1:
         return next(iter(parts))
-    raise ValueError(f"no {TEST} part to gate; the run has: {', '.join(parts) or 'none'}")
+    raise UsageError(f"no {TEST} part to gate; the run has: {', '.join(parts) or 'none'}")

@@ -15,6 +15,7 @@ from eval.gold import KINDS, LANGUAGES, OUT_OF_SCOPE
 from eval.metrics import K_VALUES, MRR_AT_K, NDCG_AT_K
 from eval.parts import FITTED, TEST
 from eval.result import EvalResult, Metrics, PartResults, QuestionResult
+from qa.errors import UsageError
 
 RESULTS_JSON = "results.json"
 QUESTIONS_CSV = "questions.csv"
@@ -92,7 +93,7 @@ def read_baseline(path: Path, configuration: str) -> Baseline:
     try:
         text = path.read_bytes()
     except OSError as error:
-        raise ValueError(f"cannot read the baseline {path}: {error.strerror}") from None
+        raise UsageError(f"cannot read the baseline {path}: {error.strerror}") from None
     try:
         payload = _PARTED_RESULTS.validate_json(text)
     except ValidationError as error:
@@ -100,9 +101,9 @@ def read_baseline(path: Path, configuration: str) -> Baseline:
             payload = {name: {FITTED: entry} for name, entry in _SINGLE_PART_RESULTS.validate_json(text).items()}
         except ValidationError:
             # a plain ValueError: the CLI reports pydantic's own errors as invalid settings
-            raise ValueError(f"the baseline {path} is not a results.json: {error}") from None
+            raise UsageError(f"the baseline {path} is not a results.json: {error}") from None
     if configuration not in payload:
-        raise ValueError(f"the baseline {path} has no {configuration!r} configuration; it has: {', '.join(payload) or 'none'}")
+        raise UsageError(f"the baseline {path} has no {configuration!r} configuration; it has: {', '.join(payload) or 'none'}")
     parts = {part: {OVERALL: entry.overall, **entry.by_language} for part, entry in payload[configuration].items()}
     return Baseline(path.stem, configuration, parts)
 
@@ -313,7 +314,7 @@ def failed_checks(outcome: QuestionResult) -> list[str]:
         checks.append("wrong or missing lead department")
     if scores.get("exact_set_accuracy", 1.0) < 1.0:
         missing = sorted(set(outcome.gold.relevant) - set(outcome.cited))
-        extra = sorted(set(outcome.cited) - set(outcome.gold.relevant))
+        extra = sorted(set(outcome.cited) - set(outcome.gold.relevant), key=str)
         checks.append(f"set differs (missing {_join(missing) or 'none'}; extra {_join(extra) or 'none'})")
     if scores.get("count_accuracy", 1.0) < 1.0:
         checks.append(f"count {outcome.count} instead of {outcome.gold.count}")

@@ -13,7 +13,7 @@ class QuestionResult(BaseModel):
     intent: str
     abstained: bool
     direct: str  # the answer's first line
-    cited: list[int]  # measure numbers in citation order
+    cited: list[int | str]  # measure numbers of the gold document in citation order; passage ids of other documents
     cited_leads: list[str | None]  # lead department given for each cited measure, same order
     count: int | None
     verdict: str | None  # yes/no given

@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from tqdm import tqdm
 
 from eval.abstention_evaluator import AbstentionEvaluator
-from eval.corpus_departments import GOLD_DOCUMENT, read_lead_departments
+from eval.corpus_departments import GOLD_DOCUMENT, GOLD_DOCUMENT_ID, read_lead_departments
 from eval.count_evaluator import CountEvaluator
 from eval.direct_answer_evaluator import DirectAnswerEvaluator
 from eval.evaluator import Evaluator
@@ -24,6 +24,9 @@ from eval.verdict_evaluator import VerdictEvaluator
 from index.fusion import FusionMode
 from qa.answer import Answer
 from qa.settings import Settings
+
+if TYPE_CHECKING:  # the pipeline is imported where a run needs it: scoring alone does without the encoders
+    from qa.pipeline import QAPipeline
 
 HYBRID = "hybrid"
 # Settings overrides per configuration; "hybrid" is the shipped default settings.
@@ -48,13 +51,16 @@ class Ask(Protocol):
     def __call__(self, question: str, *, conversation_id: str | None = None) -> Answer: ...
 
 
-def evaluate(questions: list[GoldQuestion], ask: Ask, part: str, progress: bool = True) -> EvalResult:
-    """Ask every question of one part and score the answers overall, per language, per kind and per kind × language."""
+def evaluate(
+    questions: list[GoldQuestion], ask: Ask, part: str, progress: bool = True, corpus_leads: Mapping[int, str] | None = None
+) -> EvalResult:
+    """Ask every question of one part and score the answers overall, per language, per kind and per kind × language.
+    `corpus_leads`: each measure's lead as the library names it; by default as the gold document writes it."""
     bar = tqdm(questions, desc=f"{part} questions", unit="q", disable=not progress, mininterval=PROGRESS_INTERVAL_SECONDS)
     answers = [answer_in_conversation(question, ask, part) for question in bar]
     evaluators: list[Evaluator] = [
         RetrievalEvaluator(),
-        LeadEvaluator(read_lead_departments(GOLD_DOCUMENT)),
+        LeadEvaluator(corpus_leads or read_lead_departments(GOLD_DOCUMENT)),
         ExactSetEvaluator(),
         CountEvaluator(),
         VerdictEvaluator(),
@@ -96,6 +102,31 @@ def evaluate(questions: list[GoldQuestion], ask: Ask, part: str, progress: bool 
     )
 
 
+def asking_about_gold_document(pipeline: QAPipeline) -> tuple[Ask, Callable[[str], str]]:
+    """How to ask the gold questions, written about one document, in a library of several: limited
+    to that document, with its departments named as the library names them (a name two provinces'
+    documents share becomes 吉林省财政厅)."""
+    library = pipeline.library
+    if len(library.documents) == 1:
+        return pipeline.ask, lambda name: name
+
+    def ask(question: str, *, conversation_id: str | None = None) -> Answer:
+        return pipeline.ask(question, conversation_id=conversation_id, documents=[GOLD_DOCUMENT_ID])
+
+    def canonical(name: str) -> str:
+        try:
+            return library.registry.department_for(GOLD_DOCUMENT_ID, name).name
+        except LookupError:
+            return name
+
+    return ask, canonical
+
+
+def named_as_in_library(question: GoldQuestion, canonical: Callable[[str], str]) -> GoldQuestion:
+    expect = canonical(question.expect) if question.kind == "either_or" and question.expect else question.expect
+    return question.model_copy(update={"lead": [canonical(name) for name in question.lead], "expect": expect})
+
+
 def answer_in_conversation(question: GoldQuestion, ask: Ask, part: str) -> Answer:
     """The answer to `question` in a conversation of its own, after its `context` questions; only this one is scored.
 
@@ -108,11 +139,11 @@ def answer_in_conversation(question: GoldQuestion, ask: Ask, part: str) -> Answe
 
 
 def _question_result(question: GoldQuestion, answer: Answer, evaluators: list[Evaluator]) -> QuestionResult:
-    lead_by_measure: dict[int, str | None] = {}
-    for citation in answer.citations:
-        if citation.measure is not None:
-            lead_by_measure.setdefault(citation.measure, citation.lead_department)
     cited = cited_measures(answer)
+    lead_by_measure: dict[int | str, str | None] = {}
+    for citation, measure in ((c, c.measure if c.document == GOLD_DOCUMENT_ID else c.id) for c in answer.citations):
+        if measure is not None:
+            lead_by_measure.setdefault(measure, citation.lead_department)
     scores: Metrics = {}
     for evaluator in evaluators:
         scores.update(evaluator.question_scores(question, answer))
@@ -198,7 +229,12 @@ def run(
     results: dict[str, PartResults] = {}
     for name, configured_settings in configured.items():
         pipeline = QAPipeline.from_settings(configured_settings)
-        results[name] = {part: evaluate(questions, pipeline.ask, part) for part, questions in questions_by_part.items()}
+        ask, canonical = asking_about_gold_document(pipeline)
+        leads = {number: canonical(lead) for number, lead in read_lead_departments(GOLD_DOCUMENT).items()}
+        results[name] = {
+            part: evaluate([named_as_in_library(q, canonical) for q in questions], ask, part, corpus_leads=leads)
+            for part, questions in questions_by_part.items()
+        }
     primary = DEFAULT_CONFIGURATION if DEFAULT_CONFIGURATION in results else configs[0]
     calibrations = {name: stored_calibration(configured_settings) for name, configured_settings in configured.items()}
     sections = comparison_sections(results, baseline) + abstention_models(calibrations)

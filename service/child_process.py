@@ -3,6 +3,8 @@ end-to-end tests that must meet the real server rather than an in-process client
 from __future__ import annotations
 
 import http.client
+import json
+import os
 import socket
 import subprocess
 import sys
@@ -29,6 +31,12 @@ class ServiceFailed(RuntimeError):
 class RunningService:
     process: subprocess.Popen
     url: str
+    log: IO[bytes]  # the service's stdout and stderr
+
+    def log_text(self) -> str:
+        # pread: the child writes through the same file offset, which seeking would move
+        size = os.fstat(self.log.fileno()).st_size
+        return os.pread(self.log.fileno(), size, 0).decode(errors="replace")
 
 
 @contextmanager
@@ -38,15 +46,16 @@ def service_process(
     ready_path: str = "/readyz",
     timeout_seconds: float = 300.0,
     cwd: Path | None = None,
+    log_level: str = "warning",
 ) -> Iterator[RunningService]:
     """`uvicorn --factory app` with exactly `env`, yielded once `ready_path` answers 200; stopped on exit."""
     port = _free_port()
-    command = [sys.executable, "-m", "uvicorn", "--factory", app, "--host", HOST, "--port", str(port), "--log-level", "warning"]
+    command = [sys.executable, "-m", "uvicorn", "--factory", app, "--host", HOST, "--port", str(port), "--log-level", log_level]
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(command, cwd=cwd, env=dict(env), stdout=log, stderr=subprocess.STDOUT)
         try:
             _wait_until_ready(process, port, ready_path, log, time.monotonic() + timeout_seconds)
-            yield RunningService(process, f"http://{HOST}:{port}")
+            yield RunningService(process, f"http://{HOST}:{port}", log)
         finally:
             process.terminate()
             try:
@@ -71,8 +80,7 @@ def _wait_until_ready(process: subprocess.Popen, port: int, ready_path: str, log
             if response.status == 200:
                 return
             last = f"{response.status} {body}"
-            # a 503 without Retry-After reports a failed load: waiting longer will not help
-            if response.status == 503 and response.getheader("retry-after") is None:
+            if response.status == 503 and load_failed(body):
                 raise ServiceFailed(f"the service could not load its index: {body}")
         except (OSError, http.client.HTTPException) as error:
             last = repr(error)  # not listening yet
@@ -81,6 +89,14 @@ def _wait_until_ready(process: subprocess.Popen, port: int, ready_path: str, log
         if time.monotonic() > deadline:
             raise ServiceFailed(f"the service was not ready in time; {ready_path}: {last}")
         time.sleep(POLL_SECONDS)
+
+
+def load_failed(not_ready_body: str) -> bool:
+    """Whether a 503 from /readyz reports a failed load, which waiting longer will not mend."""
+    try:
+        return json.loads(not_ready_body).get("status") == "failed"
+    except (ValueError, AttributeError):
+        return False
 
 
 def _free_port() -> int:

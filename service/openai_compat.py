@@ -14,11 +14,14 @@ from fastapi import APIRouter, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from fastapi.routing import APIRoute
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
-from qa.pipeline import InvalidQuestionError, validate_question
+from qa.answer import Citation
+from qa.pipeline import MAX_QUESTION_CHARS, InvalidQuestionError, validate_question
+from service.api_models import NOT_READY, TOO_LARGE
 from service.chat_format import format_plain_markdown
+from service.conversations import Channel, conversation_id
 from service.wechat import Asker
 
 logger = logging.getLogger(__name__)
@@ -50,9 +53,45 @@ class ChatCompletionRequest(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
     model: str = MODEL_ID
-    messages: list[ChatMessage]
-    stream: bool = False
+    messages: list[ChatMessage] = Field(
+        description=f"The conversation so far; its last user message is the question, at most {MAX_QUESTION_CHARS} characters"
+    )
+    stream: bool = Field(default=False, description="true: the answer comes as server-sent events (text/event-stream)")
     user: str | None = None
+
+
+class AssistantMessage(BaseModel):
+    role: Literal["assistant"] = "assistant"
+    content: str
+
+
+class CompletionChoice(BaseModel):
+    index: int = 0
+    message: AssistantMessage
+    finish_reason: Literal["stop"] = "stop"
+    logprobs: None = None
+
+
+class ChatCompletion(BaseModel):
+    id: str
+    object: Literal["chat.completion"] = "chat.completion"
+    created: int
+    model: str = MODEL_ID
+    choices: list[CompletionChoice]
+    citations: list[Citation] = Field(description="The passages the answer cites, ranked best first")
+
+
+class OpenAIErrorDetail(BaseModel):
+    message: str
+    type: str
+    param: str | None = None
+    code: str
+
+
+class OpenAIErrorBody(BaseModel):
+    """OpenAI's error shape, which its clients parse."""
+
+    error: OpenAIErrorDetail
 
 
 class OpenAIError(Exception):
@@ -63,11 +102,22 @@ class OpenAIError(Exception):
         self.code = code
         self.error_type = error_type
 
-    def body(self) -> dict[str, Any]:
-        return {"error": {"message": self.message, "type": self.error_type, "param": None, "code": self.code}}
-
     def response(self) -> JSONResponse:
-        return JSONResponse(self.body(), status_code=self.status_code)
+        body = OpenAIErrorBody(error=OpenAIErrorDetail(message=self.message, type=self.error_type, code=self.code))
+        return JSONResponse(body.model_dump(), status_code=self.status_code)
+
+
+COMPLETION_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The answer: one JSON completion, or with stream=true server-sent events of chat.completion.chunk "
+        "objects, the last chunk with the citations, then `data: [DONE]`",
+        "content": {"text/event-stream": {"schema": {"type": "string"}}},
+    },
+    400: {"model": OpenAIErrorBody, "description": "A request or question this endpoint cannot answer"},
+    500: {"model": OpenAIErrorBody, "description": "Answering failed"},
+    **TOO_LARGE,
+    **NOT_READY,
+}
 
 
 def _describe_validation(error: RequestValidationError) -> str:
@@ -117,7 +167,7 @@ def conversation_id_for(request: ChatCompletionRequest) -> str:
         if message.role == "user":
             break
     key = json.dumps({"user": request.user, "opening": opening}, ensure_ascii=False)
-    return f"openai:{hashlib.sha256(key.encode()).hexdigest()[:32]}"
+    return conversation_id(Channel.OPENAI, hashlib.sha256(key.encode()).hexdigest()[:32])
 
 
 def _question(request: ChatCompletionRequest) -> str:
@@ -145,38 +195,28 @@ def build_openai_router(asker: Asker) -> APIRouter:
         model = {"id": MODEL_ID, "object": "model", "created": MODEL_CREATED, "owned_by": MODEL_ID}
         return {"object": "list", "data": [model]}
 
-    @router.post("/chat/completions", response_model=None)
+    @router.post("/chat/completions", response_model=ChatCompletion, responses=COMPLETION_RESPONSES)
     async def chat_completions(body: ChatCompletionRequest) -> Response:
         question = _question(body)
         # Answered before any byte goes out, so a failure still gets a proper status, streaming or not.
         answer = await run_in_threadpool(asker.ask, question, None, conversation_id_for(body))
         completion_id = f"chatcmpl-{uuid.uuid4().hex}"
         created = int(time.time())
-        citations = [citation.model_dump(mode="json") for citation in answer.citations]
         text = format_plain_markdown(answer)
         if body.stream:
+            citations = [citation.model_dump(mode="json") for citation in answer.citations]
             return StreamingResponse(
                 _stream(text, citations, completion_id, created),
                 media_type="text/event-stream",
                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
             )
-        return JSONResponse(
-            {
-                "id": completion_id,
-                "object": "chat.completion",
-                "created": created,
-                "model": MODEL_ID,
-                "choices": [
-                    {
-                        "index": 0,
-                        "message": {"role": "assistant", "content": text},
-                        "finish_reason": "stop",
-                        "logprobs": None,
-                    }
-                ],
-                "citations": citations,
-            }
+        completion = ChatCompletion(
+            id=completion_id,
+            created=created,
+            choices=[CompletionChoice(message=AssistantMessage(content=text))],
+            citations=answer.citations,
         )
+        return JSONResponse(completion.model_dump(mode="json"))
 
     return router
 

@@ -1,37 +1,80 @@
-"""The pipeline behind the HTTP routes, which may still be loading: a cold start builds the index first."""
+"""What the HTTP routes stand on, loaded in a background thread: the parsed library with its
+department registry first (the lookups need nothing more), then the search index.
+
+Until a part is loaded, the properties that hand it out raise PipelineNotReady, which carries the
+loading phase and the time spent so far for /readyz and every 503.
+"""
 from __future__ import annotations
 
 import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
 
+from corpus.library import Library
 from qa.answer import Answer
 from qa.pipeline import QAPipeline
 from qa.settings import Settings
+from service.error_text import without_paths
+from service.api_models import Readiness
+from service.pipeline_loading import build_pipeline
 
 logger = logging.getLogger(__name__)
 
+LOADING_RETRY_SECONDS = 5
+# A failed load waits for an operator to fix it and restart the service: clients need not come back soon.
+FAILED_RETRY_SECONDS = 300
+
 
 class PipelineNotReady(RuntimeError):
-    def __init__(self, message: str, loading: bool):
+    def __init__(self, message: str, loading: bool, phase: str, elapsed_seconds: float):
         super().__init__(message)
-        self.loading = loading  # False once loading has failed: retrying will not help
+        self.loading = loading  # False once loading has failed: waiting will not help
+        self.phase = phase
+        self.elapsed_seconds = elapsed_seconds
+
+    @property
+    def retry_after_seconds(self) -> int:
+        return LOADING_RETRY_SECONDS if self.loading else FAILED_RETRY_SECONDS
 
 
 class PipelineHolder:
-    """The pipeline once it is loaded. Until then `ask` and `pipeline` raise PipelineNotReady, so the
-    server can answer /healthz and say "loading" while a cold start builds the index."""
-
-    def __init__(self, pipeline: QAPipeline | None = None):
+    def __init__(self, pipeline: QAPipeline | None = None, clock: Callable[[], float] = time.monotonic):
+        self._clock = clock
+        self._started = clock()
+        self._ended: float | None = None  # when loading succeeded or failed: the elapsed time stops there
         self._pipeline = pipeline
+        self._library = pipeline.library if pipeline else None
+        self._phase = "ready" if pipeline else "starting"
         self._failure: str | None = None
+        self._reload_lock = threading.Lock()
 
     def load(self, settings: Settings) -> None:
+        self._started = self._clock()
+        part = "library"
         try:
-            pipeline = QAPipeline.from_settings(settings)
-            pipeline.warm_up()  # ready means ready: the first users do not pay for lazy loading
-            self._pipeline = pipeline
+            self._phase = "loading library"
+            logger.info("loading library")
+            self._library = Library.load(settings.library_path)
+            part = "index"
+            self._pipeline = build_pipeline(settings, self._library, self._set_phase)
+            self._ended = self._clock()
+            self._phase = "ready"
+            logger.info("ready in %.1f s", self.elapsed_seconds)
         except Exception as error:  # any failure must surface on /readyz rather than die with the thread
-            logger.exception("loading the question-answering pipeline failed")
-            self._failure = f"loading the index failed: {error}"
+            self._ended = self._clock()
+            logger.exception("loading the %s failed", part)
+            folders = {"$QA_LIBRARY_DIR": settings.library_path, "$QA_DATA_DIR": settings.data_dir}
+            self._failure = f"loading the {part} failed: {without_paths(str(error), folders)}"
+            self._phase = "failed"
+
+    def _set_phase(self, phase: str) -> None:
+        self._phase = phase
+
+    @property
+    def elapsed_seconds(self) -> float:
+        until = self._clock() if self._ended is None else self._ended
+        return round(until - self._started, 1)
 
     @property
     def loaded(self) -> bool:
@@ -39,11 +82,42 @@ class PipelineHolder:
 
     @property
     def pipeline(self) -> QAPipeline:
-        if self._pipeline is not None:
-            return self._pipeline
-        if self._failure is not None:
-            raise PipelineNotReady(self._failure, loading=False)
-        raise PipelineNotReady("the index is still loading; try again shortly", loading=True)
+        if self._pipeline is None:
+            raise self._not_ready("index")
+        return self._pipeline
 
-    def ask(self, question: str, top_k: int | None = None, conversation_id: str | None = None) -> Answer:
-        return self.pipeline.ask(question, top_k=top_k, conversation_id=conversation_id)
+    @property
+    def library(self) -> Library:
+        if self._library is None:
+            raise self._not_ready("library")
+        return self._library
+
+    def _not_ready(self, part: str) -> PipelineNotReady:
+        if self._failure is not None:
+            return PipelineNotReady(self._failure, False, self._phase, self.elapsed_seconds)
+        return PipelineNotReady(f"the {part} is still loading; try again shortly", True, self._phase, self.elapsed_seconds)
+
+    def reload(self, settings: Settings) -> None:
+        """Load the library and its index again beside the ones serving, then swap them in at once.
+        One reload at a time; a reload that fails leaves the previous pipeline serving and raises."""
+        with self._reload_lock:
+            logger.info("reloading the library")
+            started = self._clock()
+            library = Library.load(settings.library_path)
+            pipeline = build_pipeline(settings, library, lambda phase: None)
+            if self._pipeline is not None:
+                pipeline.memory = self._pipeline.memory  # conversations carry over to the new library
+            self._library, self._pipeline = library, pipeline
+            self._failure, self._phase = None, "ready"
+            logger.info("reloaded in %.1f s: %d documents", self._clock() - started, len(library.documents))
+
+    def readiness(self) -> Readiness:
+        pipeline = self.pipeline
+        return Readiness(
+            documents=len(pipeline.library.documents),
+            passages=len(pipeline.index.passages),
+            retrievers=[retriever.name for retriever in pipeline.index.retrievers],
+        )
+
+    def ask(self, question: str, top_k: int | None = None, conversation_id: str | None = None, documents: Sequence[str] = ()) -> Answer:
+        return self.pipeline.ask(question, top_k=top_k, conversation_id=conversation_id, documents=documents)

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import asyncio
 import enum
+import hashlib
+import json
 import logging
 import time
 import xml.etree.ElementTree as ET
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response
@@ -23,7 +25,11 @@ from starlette.concurrency import run_in_threadpool
 from qa.answer import Answer
 from qa.pipeline import MAX_QUESTION_CHARS
 from qa.settings import Settings
+from service.api_models import RETRY_AFTER, TOO_LARGE
 from service.chat_format import format_for_chat
+from service.conversations import Channel, conversation_id
+from service.readiness import FAILED_RETRY_SECONDS
+from service.replay_guard import ReplayedCallback, ReplayGuard
 from service.wechat_crypto import (
     DecryptError,
     InvalidAppId,
@@ -36,7 +42,7 @@ from service.wechat_crypto import (
 
 logger = logging.getLogger(__name__)
 
-MAX_BODY_BYTES = 64 * 1024  # WeChat callbacks are a few hundred bytes
+MAX_BODY_BYTES = 64 * 1024  # WeChat callbacks are a few hundred bytes; the app caps the routes' bodies at this
 FETCH_WORDS = frozenset({"结果", "?", "？", "result"})
 
 WELCOME = (
@@ -56,8 +62,40 @@ STILL_RUNNING = {
 }
 
 
+# What /docs shows of the callbacks: WeChat posts XML, which FastAPI cannot infer from a raw body.
+MESSAGE_FIELDS = ("ToUserName", "FromUserName", "CreateTime", "MsgType", "Content", "MsgId", "Event", "Recognition", "Encrypt")
+XML_MESSAGE_SCHEMA = {
+    "type": "object",
+    "xml": {"name": "xml"},
+    "description": "A WeChat message; in safe mode only ToUserName and Encrypt (the message, encrypted)",
+    "properties": {name: {"type": "string"} for name in MESSAGE_FIELDS},
+}
+XML_MESSAGE_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {media_type: {"schema": XML_MESSAGE_SCHEMA} for media_type in ("application/xml", "text/xml")},
+    }
+}
+PLAIN_TEXT = {"text/plain": {"schema": {"type": "string"}}}
+REFUSALS: dict[int | str, dict[str, Any]] = {
+    403: {"description": "A wrong signature, a stale timestamp, a replayed nonce or another receive id", "content": PLAIN_TEXT},
+    503: {"description": "The channel is not configured; the message names the missing settings", "content": PLAIN_TEXT, "headers": RETRY_AFTER},
+}
+VERIFY_RESPONSES = {200: {"description": "The echostr, decrypted for WeCom", "content": PLAIN_TEXT}, **REFUSALS}
+MESSAGE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The reply (encrypted in safe mode and for WeCom), or no reply: `success` (WeCom: empty) when the "
+        "answer is not ready in time or the message needs none",
+        "content": {"application/xml": {"schema": XML_MESSAGE_SCHEMA}, **PLAIN_TEXT},
+    },
+    400: {"description": "A body that is not a WeChat message or cannot be decrypted", "content": PLAIN_TEXT},
+    **TOO_LARGE,
+    **REFUSALS,
+}
+
+
 class Asker(Protocol):
-    def ask(self, question: str, top_k: int | None = None, conversation_id: str | None = None) -> Answer: ...
+    def ask(self, question: str, top_k: int | None = None, conversation_id: str | None = None, documents: Sequence[str] = ()) -> Answer: ...
 
 
 class FetchStatus(enum.Enum):
@@ -76,8 +114,8 @@ class _Question:
 class ReplyCoordinator:
     """Runs each question once, however often WeChat retries it, and keeps late answers for a while.
 
-    Keys are MsgIds (or FromUserName + CreateTime for messages without one). Entries live for
-    ttl_seconds, and at most max_entries are kept, so a flood of messages cannot exhaust memory.
+    Keys name one message (see reply_key). Entries live for ttl_seconds, and at most max_entries
+    are kept, so a flood of messages cannot exhaust memory.
     """
 
     def __init__(
@@ -193,7 +231,9 @@ class _Refused(Exception):
 
 def _refused_response(error: _Refused) -> PlainTextResponse:
     logger.warning("wechat callback refused (%d): %s", error.status_code, error.message)
-    return PlainTextResponse(error.message, status_code=error.status_code)
+    # A 503 here is a channel left unconfigured: it stays so until an operator sets it up.
+    headers = {"Retry-After": str(FAILED_RETRY_SECONDS)} if error.status_code == 503 else None
+    return PlainTextResponse(error.message, status_code=error.status_code, headers=headers)
 
 
 def _verify(check: Callable[[], None]) -> None:
@@ -203,6 +243,8 @@ def _verify(check: Callable[[], None]) -> None:
         raise _Refused(403, f"invalid signature: {error}") from None
     except StaleTimestamp as error:
         raise _Refused(403, f"stale timestamp: {error}") from None
+    except ReplayedCallback as error:
+        raise _Refused(403, f"replayed callback: {error}") from None
 
 
 def _open_envelope(crypto: WeChatCrypto, body: bytes, msg_signature: str, timestamp: str, nonce: str) -> dict[str, str]:
@@ -231,14 +273,13 @@ def _parse(body: bytes | str) -> dict[str, str]:
         raise _Refused(400, str(error)) from None
 
 
-async def _read_body(request: Request) -> bytes:
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-        raise _Refused(413, "body too large")
-    body = await request.body()
-    if len(body) > MAX_BODY_BYTES:
-        raise _Refused(413, "body too large")
-    return body
+def reply_key(message: dict[str, str], question: str) -> str:
+    """What names one message, so that WeChat's retries of it are answered once: its MsgId, else
+    (events, some WeCom messages) a digest of sender, time and text, which retries resend unchanged."""
+    if message.get("MsgId"):
+        return f"msg:{message['MsgId']}"
+    named = json.dumps([message.get("FromUserName", ""), message.get("CreateTime", ""), question], ensure_ascii=False)
+    return f"sha256:{hashlib.sha256(named.encode()).hexdigest()}"
 
 
 def _missing_settings(settings: Settings, names: tuple[str, ...]) -> list[str]:
@@ -262,10 +303,10 @@ def _build_crypto(
 class _Conversation:
     """Turns one decrypted message into the text to reply, or None for no reply."""
 
-    def __init__(self, coordinator: ReplyCoordinator, public_url: str, conversation_prefix: str) -> None:
+    def __init__(self, coordinator: ReplyCoordinator, public_url: str, channel: Channel) -> None:
         self.coordinator = coordinator
         self.public_url = public_url
-        self.conversation_prefix = conversation_prefix
+        self.channel = channel
 
     async def reply_text(self, message: dict[str, str]) -> str | None:
         msg_type = message.get("MsgType", "").lower()
@@ -282,13 +323,11 @@ class _Conversation:
         if len(question.strip()) > MAX_QUESTION_CHARS:
             return TOO_LONG
 
-        user = message.get("FromUserName", "")
-        conversation_id = f"{self.conversation_prefix}:{user}"
+        conversation = conversation_id(self.channel, message.get("FromUserName", ""))
         try:
             if question.strip().lower() in FETCH_WORDS:
-                return await self._fetch(conversation_id, "en" if question.strip().lower() == "result" else "zh")
-            key = message.get("MsgId") or f"{user}:{message.get('CreateTime', '')}"
-            answer = await self.coordinator.answer(key, conversation_id, question)
+                return await self._fetch(conversation, "en" if question.strip().lower() == "result" else "zh")
+            answer = await self.coordinator.answer(reply_key(message, question), conversation, question)
         except Exception:  # already logged by the coordinator
             return ASK_FAILED
         return None if answer is None else format_for_chat(answer, self.public_url)
@@ -307,11 +346,13 @@ def build_wechat_router(settings: Settings, asker: Asker, clock: Callable[[], fl
     mp_crypto = _build_crypto(settings, ("wechat_token", "wechat_aes_key", "wechat_appid"), clock)
     work_crypto = _build_crypto(settings, ("wecom_token", "wecom_aes_key", "wecom_corp_id"), clock)
     mp_chat = _Conversation(
-        ReplyCoordinator(asker, settings.reply_deadline_seconds), settings.public_url, "wechat-mp"
+        ReplyCoordinator(asker, settings.reply_deadline_seconds), settings.public_url, Channel.WECHAT_MP
     )
     work_chat = _Conversation(
-        ReplyCoordinator(asker, settings.reply_deadline_seconds), settings.public_url, "wecom"
+        ReplyCoordinator(asker, settings.reply_deadline_seconds), settings.public_url, Channel.WECOM
     )
+    mp_replays = ReplayGuard(clock=clock)
+    work_replays = ReplayGuard(clock=clock)
 
     def require_mp_token() -> str:
         if not settings.wechat_token:
@@ -323,7 +364,7 @@ def build_wechat_router(settings: Settings, asker: Asker, clock: Callable[[], fl
             raise _Refused(503, f"{channel} {crypto}")
         return crypto
 
-    @router.get("/mp", response_class=PlainTextResponse)
+    @router.get("/mp", response_class=PlainTextResponse, responses=VERIFY_RESPONSES)
     async def mp_verify(signature: str = "", timestamp: str = "", nonce: str = "", echostr: str = "") -> Response:
         try:
             token = require_mp_token()
@@ -333,7 +374,7 @@ def build_wechat_router(settings: Settings, asker: Asker, clock: Callable[[], fl
             return _refused_response(error)
         return PlainTextResponse(echostr)
 
-    @router.post("/mp")
+    @router.post("/mp", response_class=Response, responses=MESSAGE_RESPONSES, openapi_extra=XML_MESSAGE_BODY)
     async def mp_message(
         request: Request,
         signature: str = "",
@@ -344,7 +385,7 @@ def build_wechat_router(settings: Settings, asker: Asker, clock: Callable[[], fl
     ) -> Response:
         try:
             token = require_mp_token()
-            body = await _read_body(request)
+            body = await request.body()
             # Safe mode: the reply goes back encrypted, like the request.
             reply_crypto: WeChatCrypto | None = None
             if encrypt_type.lower() == "aes":
@@ -354,6 +395,7 @@ def build_wechat_router(settings: Settings, asker: Asker, clock: Callable[[], fl
                 _verify(lambda: check_signature(token, signature, timestamp, nonce))
                 _verify(lambda: check_timestamp(timestamp, clock()))
                 message = _parse(body)
+            _verify(lambda: mp_replays.check(timestamp, nonce, body))
         except _Refused as error:
             return _refused_response(error)
 
@@ -365,7 +407,7 @@ def build_wechat_router(settings: Settings, asker: Asker, clock: Callable[[], fl
             reply = reply_crypto.encrypt(reply, nonce)
         return Response(reply, media_type="application/xml")
 
-    @router.get("/work", response_class=PlainTextResponse)
+    @router.get("/work", response_class=PlainTextResponse, responses=VERIFY_RESPONSES)
     async def work_verify(msg_signature: str = "", timestamp: str = "", nonce: str = "", echostr: str = "") -> Response:
         try:
             crypto = require_crypto(work_crypto, "WeCom")
@@ -375,11 +417,13 @@ def build_wechat_router(settings: Settings, asker: Asker, clock: Callable[[], fl
         except _Refused as error:
             return _refused_response(error)
 
-    @router.post("/work")
+    @router.post("/work", response_class=Response, responses=MESSAGE_RESPONSES, openapi_extra=XML_MESSAGE_BODY)
     async def work_message(request: Request, msg_signature: str = "", timestamp: str = "", nonce: str = "") -> Response:
         try:
             crypto = require_crypto(work_crypto, "WeCom")
-            message = _open_envelope(crypto, await _read_body(request), msg_signature, timestamp, nonce)
+            body = await request.body()
+            message = _open_envelope(crypto, body, msg_signature, timestamp, nonce)
+            _verify(lambda: work_replays.check(timestamp, nonce, body))
         except _Refused as error:
             return _refused_response(error)
 

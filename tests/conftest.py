@@ -10,7 +10,8 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.live_server import REPO_ROOT, start_server
+from service.child_process import RunningService, load_failed
+from tests.live_server import REPO_ROOT, start_server, start_service
 
 SERVICE_APP = "service.app:create_app_from_env"
 READY_TIMEOUT_SECONDS = 600
@@ -54,14 +55,27 @@ def live_url(qa_env: dict[str, str]) -> Iterator[str]:
         yield url
 
 
+ADMIN_TOKEN = "test-admin-token"
+CORS_ORIGIN = "https://staff.example.org"
+
+
+@pytest.fixture(scope="session")
+def observed_service(qa_env: dict[str, str]) -> Iterator[RunningService]:
+    """A second real service on the session's index whose process and INFO log tests can read, with
+    the admin routes (QA_ADMIN_TOKEN) and CORS for one origin switched on."""
+    env = {**qa_env, "QA_ADMIN_TOKEN": ADMIN_TOKEN, "QA_CORS_ORIGINS": f"{CORS_ORIGIN}, https://other.example.org"}
+    with start_service(SERVICE_APP, env, log_level="info") as service:
+        wait_until_ready(service.url)
+        yield service
+
+
 def wait_until_ready(url: str) -> None:
     deadline = time.monotonic() + READY_TIMEOUT_SECONDS
     while True:
         response = httpx.get(f"{url}/readyz", timeout=5)
         if response.status_code == 200:
             return
-        # Without Retry-After the 503 reports a failed load: waiting longer will not help.
-        if "retry-after" not in response.headers:
+        if load_failed(response.text):
             pytest.fail(f"the service could not load its index: {response.text}")
         if time.monotonic() > deadline:
             pytest.fail(f"the service was not ready within {READY_TIMEOUT_SECONDS} s: {response.text}")

@@ -14,12 +14,18 @@ DOCUMENT = "jilin-northeast-revitalization-2014"
 def citation(measure: int | None, lead: str | None = None) -> Citation:
     """A citation of `measure` naming `lead` as its lead department, by default the document's own."""
     lead = lead or (CORPUS_LEADS[measure] if measure is not None else None)
+    number = str(measure) if measure is not None else ""
     return Citation(
+        id=f"{DOCUMENT}#{number or 'preamble@1'}",
         document=DOCUMENT,
+        title="",
+        doc_number="",
+        number=number,
         measure=measure,
         part="",
         subsection="",
         text="",
+        body="",
         departments=[lead] if lead else [],
         lead_department=lead,
         score=1.0,
@@ -27,7 +33,7 @@ def citation(measure: int | None, lead: str | None = None) -> Citation:
 
 
 def item(department: str, measures: Sequence[int] = (), role: str = "lead") -> AnswerItem:
-    return AnswerItem(department=department, label=department, role=Role(role), measures=list(measures), document=DOCUMENT)
+    return AnswerItem(department=department, label=department, role=Role(role), measures=[str(m) for m in measures], document=DOCUMENT)
 
 
 def answer(

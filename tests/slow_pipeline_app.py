@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -21,12 +22,12 @@ class SlowCountingPipeline(QAPipeline):
     delay_seconds = 0.0
     log: Path | None = None
 
-    def ask(self, question: str, top_k: int | None = None, conversation_id: str | None = None) -> Answer:
+    def ask(self, question: str, top_k: int | None = None, conversation_id: str | None = None, documents: Sequence[str] = ()) -> Answer:
         if self.log is not None:
             with self.log.open("a", encoding="utf-8") as log:
                 log.write(f"{conversation_id}\t{question}\n")
         time.sleep(self.delay_seconds)
-        return super().ask(question, top_k, conversation_id)
+        return super().ask(question, top_k, conversation_id, documents)
 
 
 def create_app() -> FastAPI:

@@ -94,4 +94,4 @@ def test_child_processes_read_the_same_settings(tmp_path: Path, monkeypatch: pyt
     settings = Settings(data_dir=tmp_path / "data", encoder="use", bm25=False, fusion="rrf", top_k=7)
     for name, value in settings_environment(settings).items():
         monkeypatch.setenv(name, value)
-    assert Settings() == settings.model_copy(update={"library_dir": settings.library_dir.resolve()})
+    assert Settings() == settings.model_copy(update={"library_dir": settings.library_path.resolve()})

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from corpus.departments import DepartmentRegistry
 from qa.answer import Answer, AnswerItem, Citation, Intent, Role
 from qa.render_text import render_text
 from service.chat_format import format_for_chat, format_plain_markdown
@@ -17,6 +18,7 @@ PUBLIC_URL = "https://qa.example.org/"
 _PART = re.compile(r"^[一二三四五六七八九十]+、(.+)$")
 _SUBSECTION = re.compile(r"^（[一二三四五六七八九十]+）(.+?)。?$")
 _MEASURE = re.compile(r"^(\d+)\.(.+)$")
+REGISTRY = DepartmentRegistry.load()
 _RESPONSIBLE = re.compile(r"（([^（）]*?)(?:等)?负责[^（）]*）$")
 
 
@@ -36,13 +38,19 @@ def corpus_citations() -> dict[int, Citation]:
             responsible = _RESPONSIBLE.search(text)
             departments = responsible.group(1).split("、") if responsible else []
             citations[int(match.group(1))] = Citation(
+                id=f"{DOCUMENT_ID}#{match.group(1)}",
                 document=DOCUMENT_ID,
+                title="",
+                doc_number="",
+                number=match.group(1),
                 measure=int(match.group(1)),
                 part=part,
                 subsection=subsection,
                 text=text,
+                body=_RESPONSIBLE.sub("", text).strip(),
                 departments=departments,
                 lead_department=departments[0] if departments else None,
+                lead_department_en=REGISTRY.resolve(departments[0]).english if departments else None,
                 score=1.0,
             )
     return citations
@@ -67,9 +75,9 @@ SHANTYTOWN_LABELS = {
 def shantytown_answer(language: str = "zh", question: str = "") -> Answer:
     """What the pipeline says about financing shantytown renovation: measures 91–94."""
     citations = [corpus_citation(n) for n in (91, 92, 93, 94)]
-    leads: dict[str, list[int]] = {}
+    leads: dict[str, list[str]] = {}
     for c in citations:
-        leads.setdefault(c.lead_department, []).append(c.measure)
+        leads.setdefault(c.lead_department, []).append(c.number)
     items = [
         AnswerItem(
             department=department,

@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from tests.conftest import CHAT_SETTINGS, SERVICE_APP
-from tests.live_server import REPO_ROOT, start_server
+from tests.live_server import REPO_ROOT, readiness_once_loading_ends, start_server
 
 CORPUS = REPO_ROOT / "corpus" / "documents" / "jilin-northeast-revitalization-2014.txt"
 DOCUMENT_ID = "jilin-northeast-revitalization-2014"
@@ -278,10 +278,11 @@ def test_the_service_answers_health_checks_while_the_index_builds(tmp_path: Path
         asked = httpx.post(f"{url}/ask", json={"question": SHANTYTOWN_ZH})
 
     assert ready.status_code == 503
-    assert ready.json() == {"detail": "the index is still loading; try again shortly"}
+    assert ready.json()["status"] == "loading"
+    assert ready.json()["detail"] == "the index is still loading; try again shortly"
     assert ready.headers["retry-after"] == "5"
     assert asked.status_code == 503
-    assert asked.json() == ready.json()
+    assert asked.json()["detail"] == ready.json()["detail"]
 
 
 def test_a_library_that_cannot_be_loaded_is_reported_by_readyz(tmp_path: Path) -> None:
@@ -291,18 +292,10 @@ def test_a_library_that_cannot_be_loaded_is_reported_by_readyz(tmp_path: Path) -
         asked = httpx.post(f"{url}/ask", json={"question": SHANTYTOWN_ZH})
 
     assert ready.status_code == 503
-    missing_catalog = f"no catalog.json in {tmp_path}: a library folder lists its documents there"
-    assert ready.json()["detail"] == f"loading the index failed: {missing_catalog}"
+    assert ready.json()["detail"].startswith("loading the library failed: no catalog.json in ")
+    assert str(tmp_path) not in ready.text, "no absolute paths in HTTP bodies"
     assert asked.status_code == 503
-    assert asked.json() == ready.json()
-
-
-def readiness_once_loading_ends(url: str, timeout: float = 30) -> httpx.Response:
-    deadline = time.monotonic() + timeout
-    while (ready := httpx.get(f"{url}/readyz")).headers.get("retry-after"):
-        assert time.monotonic() < deadline, "the service was still loading"
-        time.sleep(0.1)
-    return ready
+    assert asked.json()["detail"] == ready.json()["detail"]
 
 
 def test_openapi_docs_describe_every_endpoint(api: httpx.Client) -> None:

@@ -6,6 +6,7 @@ import pytest
 
 from corpus.departments import DepartmentRegistry
 from index.bm25 import BM25Retriever
+from index.store import IndexStore, Manifest, json_component
 from index.synonyms import SynonymExpander
 from index.tokenizer import Tokenizer
 from index.translate import QueryTranslator
@@ -83,9 +84,10 @@ def test_an_abbreviation_needs_one_recurring_and_dominant_expansion(tokenizer):
     assert expander.expand(tokenizer.tokenize("轨交")) == []
 
 
-def test_saved_expander_expands_the_same(expander, tokenizer, tmp_path):
-    expander.save(tmp_path)
-    loaded = SynonymExpander.load(tmp_path)
+def test_stored_expander_expands_the_same(expander, tokenizer, tmp_path):
+    expected = Manifest("synonyms", tokenizer.name, "corpus", "fingerprint", 1)
+    loaded = SynonymExpander(json_component(IndexStore(tmp_path), expected, lambda: expander.expansions))
+    loaded = SynonymExpander(json_component(IndexStore(tmp_path), expected, lambda: {}))  # read back, not rebuilt
     for question, _ in EXPANSIONS:
         terms = tokenizer.tokenize(question)
         assert loaded.expand(terms) == expander.expand(terms)

@@ -8,7 +8,7 @@ import pytest
 
 from index.bm25 import BM25Retriever
 from index.tokenizer import Tokenizer
-from index.translate import GLOSSARY_PATH, STOPWORDS, QueryTranslator, english_words, word_forms
+from index.translate import GLOSSARY_PATH, STOPWORDS, QueryTranslator, english_words, library_vocabulary, word_forms
 
 CORPUS = Path(__file__).parents[1] / "corpus/documents/jilin-northeast-revitalization-2014.txt"
 MEASURE = re.compile(r"^\s*(\d+)\.(.+)$", re.MULTILINE)
@@ -211,3 +211,15 @@ def test_translated_english_questions_find_their_measures_with_bm25(translator, 
         scores = retriever.scores(tokenizer.tokenize(" ".join(terms)))
         top_three = {numbers[i] for i in np.argsort(-scores, kind="stable")[:3]}
         assert top_three & relevant, (question, terms)
+
+
+def test_a_librarys_own_words_reach_english_questions_without_a_glossary_entry(tokenizer):
+    """A document no glossary was written for: its words come from the dictionary, and count as known."""
+    texts = ["支持企业在重点市场建设海外仓，提升海外仓数字化水平。", "推进既有住宅加装电梯。"]
+    vocabulary = library_vocabulary(texts, tokenizer)
+    assert "海外" in vocabulary["overseas"]
+    plain, with_library = QueryTranslator(), QueryTranslator(vocabulary=vocabulary)
+    assert with_library.coverage("overseas elevators") > plain.coverage("overseas elevators")
+    assert "海外" in with_library.translate("overseas warehouses")
+    # the glossary still wins where both have the words
+    assert with_library.translate("shantytown") == plain.translate("shantytown")
