@@ -146,10 +146,11 @@ def _is_latin(form: str) -> bool:
 _BODY_WORD = re.compile(r"\b(?:department|bureau|commission|office|administration|agency|committee)\b")
 
 
-def _shortened_english_forms(departments: list[Department], qualifier: re.Pattern[str]) -> dict[str, Department]:
+def _shortened_english_forms(departments: list[Department], qualifier: re.Pattern[str]) -> dict[str, list[Department]]:
     """People shorten a long English name to its first part: "Department of Industry" for the
     Provincial Department of Industry and Information Technology. Kept only where the short form
-    still names a kind of body and no other department shortens to it too."""
+    still names a kind of body and no other department of the same place shortens to it too: the
+    same body of two provinces shares it, as their full names do."""
     claims: dict[str, list[Department]] = {}
     for department in departments:
         for form in department.english_forms:
@@ -159,7 +160,7 @@ def _shortened_english_forms(departments: list[Department], qualifier: re.Patter
                 claimants = claims.setdefault(head, [])
                 if department not in claimants:
                     claimants.append(department)
-    return {form: claimants[0] for form, claimants in claims.items() if len(claimants) == 1}
+    return {form: claimants for form, claimants in claims.items() if len({c.jurisdiction for c in claimants}) == len(claimants)}
 
 
 def _pattern_for(form: str) -> str:
@@ -208,8 +209,8 @@ class DepartmentRegistry:
         places = sorted({re.escape(j.english.casefold()) for j in jurisdictions if j.english}, key=len, reverse=True)
         levels = [re.escape(word.casefold()) for word in LEVEL_ENGLISH.values()]
         qualifier = re.compile(rf"^(?:(?:{'|'.join([*places, *levels])})\s+)+")
-        for form, department in _shortened_english_forms(departments, qualifier).items():
-            self._claims.setdefault(form, [department])
+        for form, claimants in _shortened_english_forms(departments, qualifier).items():
+            self._claims.setdefault(form, claimants)
         forms_longest_first = sorted({*self._claims, *map(fold, NOT_DEPARTMENTS)}, key=len, reverse=True)
         self._matcher = re.compile("|".join(_pattern_for(form) for form in forms_longest_first))
 

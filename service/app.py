@@ -12,13 +12,16 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Path as PathParameter, Query, Request
 from fastapi.encoders import jsonable_encoder
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.staticfiles import StaticFiles
 from swagger_ui_bundle import swagger_ui_path
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match, Mount
 
 from corpus.departments import UnknownDepartmentError
 from corpus.library import Library, LibraryError
@@ -80,6 +83,7 @@ BODY_CAPS = {
 DEFAULT_BODY_CAP = JSON_BODY_BYTES
 
 LOOKUP_ERRORS = {**NOT_FOUND, **INVALID, **NOT_READY}
+ROUTED_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")  # probed for a 405's Allow
 
 
 def create_app_from_env() -> FastAPI:
@@ -112,6 +116,8 @@ def create_app(settings: Settings, pipeline: QAPipeline | None = None) -> FastAP
     app.add_exception_handler(PipelineNotReady, report_not_ready)
     app.add_exception_handler(UnknownDepartmentError, report_unknown_department)
     app.add_exception_handler(LibraryError, report_unknown_document)
+    app.add_exception_handler(400, report_unparsable_body)
+    app.add_exception_handler(405, report_allowed_methods)
 
     # Outermost last: the request log sees every response, CORS headers reach the 413s too.
     app.add_middleware(BodyLimitMiddleware, caps=BODY_CAPS, default_cap=DEFAULT_BODY_CAP)
@@ -308,6 +314,33 @@ def describe_problem(problem: dict[str, Any]) -> str:
     where = ".".join(str(part) for part in problem["loc"][1:]) or "request body"
     # AfterValidator failures carry pydantic's "Value error, " prefix in front of our own message.
     return f"{where}: {problem['msg'].removeprefix('Value error, ')}"
+
+
+async def report_unparsable_body(request: Request, error: StarletteHTTPException) -> Response:
+    """FastAPI and Starlette answer a body they fail to decode (JSON that is not UTF-8 or nests too deep,
+    broken multipart) with a bare 400 that no route declares: it is an invalid body like JSON that does
+    not parse, a 422. The decoding error is the 400's cause or context; a 400 without one is left as it is."""
+    reason = error.__cause__ or error.__context__
+    if reason is None:
+        return await http_exception_handler(request, error)
+    problem = {"type": "body_unparsable", "loc": ("body",), "msg": f"cannot be decoded ({excerpt(str(reason) or str(error.detail))})"}
+    return await explain_validation_error(request, RequestValidationError([problem]))
+
+
+async def report_allowed_methods(request: Request, error: StarletteHTTPException) -> Response:
+    """A 405 whose Allow lists every method the path takes: the router names only those of the first
+    route it found on the path (GET /wechat/mp, not its POST)."""
+    allowed = [
+        method
+        for method in ROUTED_METHODS
+        if any(
+            not isinstance(route, Mount) and route.matches({**request.scope, "method": method})[0] is Match.FULL
+            for route in request.app.routes
+        )
+    ]
+    if allowed:
+        error = StarletteHTTPException(405, error.detail, headers={**(error.headers or {}), "Allow": ", ".join(allowed)})
+    return await http_exception_handler(request, error)
 
 
 async def report_not_ready(_: Request, error: PipelineNotReady) -> JSONResponse:

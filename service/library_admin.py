@@ -16,17 +16,26 @@ from corpus.ingest import Upload, add_documents, remove_document
 from corpus.library import LibraryError
 from qa.settings import Settings
 from service.admin import UNAUTHORIZED, admin_guard
-from service.api_models import INVALID, MAX_DOCUMENT_ID_CHARS, NOT_FOUND, TOO_LARGE, DocumentSummary, ErrorBody, Readiness
+from service.api_models import MAX_DOCUMENT_ID_CHARS, NOT_FOUND, TOO_LARGE, DocumentSummary, ErrorBody, Readiness, ValidationErrorBody
 from service.readiness import PipelineHolder
 
-UNREADABLE = {422: {"model": ErrorBody, "description": "A file that cannot be read or parsed; the library is unchanged"}}
 MAX_UPLOAD_FILES = 20
+# These routes refuse with a message of their own (ErrorBody) as well as with FastAPI's validation errors.
+UNREADABLE = {
+    422: {
+        "model": ErrorBody | ValidationErrorBody,
+        "description": f"A file that cannot be read or parsed, or not 1 to {MAX_UPLOAD_FILES} files; the library is unchanged",
+    }
+}
+NOT_REMOVABLE = {
+    422: {"model": ErrorBody | ValidationErrorBody, "description": f"The library's only document, or an id over {MAX_DOCUMENT_ID_CHARS} characters"}
+}
 
 
 def build_library_admin_router(settings: Settings, holder: PipelineHolder) -> APIRouter:
     router = APIRouter(dependencies=[Depends(admin_guard(settings.admin_token))], tags=["admin"], responses=UNAUTHORIZED)
 
-    @router.post("/documents", status_code=201, response_model=list[DocumentSummary], responses={**UNREADABLE, **TOO_LARGE, **INVALID})
+    @router.post("/documents", status_code=201, response_model=list[DocumentSummary], responses={**UNREADABLE, **TOO_LARGE})
     async def add(files: Annotated[list[UploadFile], File(description="Policy documents: .txt, .docx, .pdf or .html")]) -> list[DocumentSummary]:
         """Add documents to the library; answered once the new library serves."""
         if not 1 <= len(files) <= MAX_UPLOAD_FILES:
@@ -39,7 +48,7 @@ def build_library_admin_router(settings: Settings, holder: PipelineHolder) -> AP
         await run_in_threadpool(holder.reload, settings)
         return [DocumentSummary.of(item.entry, item.document) for item in added]
 
-    @router.delete("/documents/{document_id}", response_model=Readiness, responses={**NOT_FOUND, **INVALID})
+    @router.delete("/documents/{document_id}", response_model=Readiness, responses={**NOT_FOUND, **NOT_REMOVABLE})
     async def remove(document_id: Annotated[str, PathParameter(max_length=MAX_DOCUMENT_ID_CHARS)]) -> Readiness:
         """Remove a document from the library; answered once the library without it serves."""
         try:

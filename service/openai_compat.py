@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 
 from qa.answer import Citation
 from qa.pipeline import MAX_QUESTION_CHARS, InvalidQuestionError, validate_question
@@ -145,6 +146,11 @@ class OpenAIErrorRoute(APIRoute):
                 return OpenAIError(400, _describe_validation(error), "invalid_request").response()
             except OpenAIError as error:
                 return error.response()
+            except HTTPException as error:
+                if error.status_code != 400:
+                    raise
+                # FastAPI's own 400 for a body it cannot decode (JSON that is not UTF-8), in OpenAI's shape
+                return OpenAIError(400, str(error.detail), "invalid_request").response()
             except Exception as error:
                 if _app_reports(request, error):  # e.g. the index still loading: the app's 503 with Retry-After
                     raise

@@ -14,6 +14,14 @@ from service.child_process import RunningService, load_failed
 from tests.live_server import REPO_ROOT, start_server, start_service
 
 SERVICE_APP = "service.app:create_app_from_env"
+# A test using any of these builds the session's index or a service on it: it belongs to the integration tier.
+INTEGRATION_FIXTURES = frozenset({"qa_env", "live_url", "observed_service", "pipeline"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if INTEGRATION_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.integration)
 READY_TIMEOUT_SECONDS = 600
 
 # The chat callbacks are configured, as in production, so that the real app mounts them ready to use.

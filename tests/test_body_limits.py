@@ -18,10 +18,12 @@ from tests.raw_http import post_chunked, post_declaring
 from tests.test_wechat_service import fresh, sign
 
 WECHAT_TOKEN = "test-token"  # conftest's CHAT_SETTINGS
-ATTACK_BYTES = 5 * 1024 * 1024
+ATTACK_BYTES = 25 * 1024 * 1024
 ATTACKERS = 4
 # Four 5 MB bodies read whole would add 20 MB or more; capped, each holds at most 64 KiB and a chunk.
-RSS_GROWTH_LIMIT_KIB = 5 * 1024
+# A server that buffered the bodies would grow by ATTACKERS × ATTACK_BYTES (100 MB); thread stacks and
+# socket buffers of four connections stay far below this.
+RSS_GROWTH_LIMIT_KIB = 16 * 1024
 # Generous bounds: each refusal comes after 64 KiB, not after the 5 MB the client would send.
 REFUSAL_SECONDS = 3.0
 EXCERPT_CHARS = 80

@@ -13,6 +13,8 @@ from tests.conftest import SERVICE_APP, wait_until_ready
 from tests.documents import DOCUMENTS, write_document
 from tests.live_server import start_server
 
+pytestmark = pytest.mark.integration  # starts the service or runs the CLI on a built index
+
 TOKEN = "library-admin-token"
 ADMIN = {"Authorization": f"Bearer {TOKEN}"}
 CHANGCHUN = "changchun-old-residential-areas-2024"

@@ -1,6 +1,8 @@
 """The regression gate CI relies on: the default configuration scored on both parts, against the floors on the test part."""
 from __future__ import annotations
 
+import pytest
+
 import json
 import os
 import subprocess
@@ -9,6 +11,8 @@ import sys
 from eval.gold import load_gold
 from eval.parts import PARTS
 from tests.live_server import REPO_ROOT
+
+pytestmark = pytest.mark.integration  # starts the service or runs the CLI on a built index
 
 GATE_PREFIX = "gate, "  # how `qa eval --gate` starts each line naming a floor that does not hold
 

@@ -222,6 +222,7 @@ def run_qa(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "qa.cli", *args], cwd=REPO_ROOT, env=environment, capture_output=True, text=True)
 
 
+@pytest.mark.integration
 def test_qa_build_rebuilds_damaged_components_of_the_real_index(tmp_path):
     built = run_qa(tmp_path, "build")
     assert built.returncode == 0, built.stderr[-4000:]

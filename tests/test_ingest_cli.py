@@ -15,6 +15,8 @@ from tests.documents import DOCUMENTS, write_document
 from tests.documents.model import expected_parse
 from tests.live_server import REPO_ROOT
 
+pytestmark = pytest.mark.integration  # starts the service or runs the CLI on a built index
+
 CHANGCHUN = "changchun-old-residential-areas-2024"
 TRADE = "jilin-foreign-trade-tasks-2024"
 

@@ -13,6 +13,8 @@ import pytest
 from tests.conftest import CHAT_SETTINGS, SERVICE_APP
 from tests.live_server import readiness_once_loading_ends, start_server, start_service
 
+pytestmark = pytest.mark.integration  # starts the service or runs the CLI on a built index
+
 SLOW_APP = "tests.slow_pipeline_app:create_app"
 ASK_DELAY_SECONDS = 2.0
 # More than the 40 worker threads the server runs sync work on: some questions queue for a thread.

@@ -16,6 +16,8 @@ import pytest
 from tests.conftest import CHAT_SETTINGS, SERVICE_APP
 from tests.live_server import REPO_ROOT, readiness_once_loading_ends, start_server
 
+pytestmark = pytest.mark.integration  # starts the service or runs the CLI on a built index
+
 CORPUS = REPO_ROOT / "corpus" / "documents" / "jilin-northeast-revitalization-2014.txt"
 DOCUMENT_ID = "jilin-northeast-revitalization-2014"
 

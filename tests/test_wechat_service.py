@@ -38,6 +38,8 @@ from tests.live_server import start_server
 from tests.test_chat_format import shantytown_answer
 from tests.test_service_http import direct_for
 
+pytestmark = pytest.mark.integration  # starts the service or runs the CLI on a built index
+
 SERVICE_APP = "service.app:create_app_from_env"
 SLOW_APP = "tests.slow_pipeline_app:create_app"
 MP_TOKEN = "policyqa"
