@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Collection
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
@@ -74,6 +75,10 @@ class Library:
     def entry(self, document_id: str) -> CatalogEntry:
         self.document(document_id)
         return next(entry for entry in self.catalog if entry.id == document_id)
+
+    def within(self, document_ids: Collection[str]) -> list[Document]:
+        """The documents named, in library order; none named: all of them."""
+        return [d for d in self.documents if not document_ids or d.id in document_ids]
 
     def measures(self) -> list[Passage]:
         return [passage for document in self.documents for passage in document.measures]

@@ -12,16 +12,20 @@ MRR_AT_K = 10
 NDCG_AT_K = 10
 
 
+def ranking_key(citation: Citation, document: str = GOLD_DOCUMENT_ID) -> int | str | None:
+    """What a citation counts as in a ranking: its measure number in `document` (None for an
+    unnumbered passage there), its passage id in any other document of a larger library."""
+    return citation.measure if citation.document == document else citation.id
+
+
 def cited_measures(answer: Answer, document: str = GOLD_DOCUMENT_ID) -> list[int | str]:
     """Measure numbers of `document` in citation order, each once; unnumbered passages (preamble,
     closing) are skipped. A task of another document in a larger library keeps its rank as its
     passage id, which no gold measure number equals."""
     measures: list[int | str] = []
     for citation in answer.citations:
-        if citation.measure is None and citation.document == document:
-            continue
-        measure = citation.measure if citation.document == document else citation.id
-        if measure not in measures:
+        measure = ranking_key(citation, document)
+        if measure is not None and measure not in measures:
             measures.append(measure)
     return measures
 

@@ -16,7 +16,7 @@ from eval.evaluator import Evaluator
 from eval.exact_set_evaluator import ExactSetEvaluator
 from eval.gold import KINDS, LANGUAGES, GoldQuestion, load_gold
 from eval.lead_evaluator import LeadEvaluator
-from eval.metrics import cited_measures
+from eval.metrics import cited_measures, ranking_key
 from eval.report import Baseline, abstention_models, against_previous_release, hybrid_versus_single, write_reports
 from eval.result import EvalResult, Metrics, PartResults, QuestionResult
 from eval.retrieval_evaluator import RetrievalEvaluator
@@ -141,8 +141,8 @@ def answer_in_conversation(question: GoldQuestion, ask: Ask, part: str) -> Answe
 def _question_result(question: GoldQuestion, answer: Answer, evaluators: list[Evaluator]) -> QuestionResult:
     cited = cited_measures(answer)
     lead_by_measure: dict[int | str, str | None] = {}
-    for citation, measure in ((c, c.measure if c.document == GOLD_DOCUMENT_ID else c.id) for c in answer.citations):
-        if measure is not None:
+    for citation in answer.citations:
+        if (measure := ranking_key(citation)) is not None:
             lead_by_measure.setdefault(measure, citation.lead_department)
     scores: Metrics = {}
     for evaluator in evaluators:

@@ -55,6 +55,7 @@ class Composer:
     def __init__(self, registry: DepartmentRegistry, library: Library):
         self.registry = registry
         self.library = library
+        self._position = {passage.id: row for row, passage in enumerate(library.passages)}
 
     def department_label(self, name: str, language: str) -> str:
         """English answers name the department in English with the Chinese as written."""
@@ -94,8 +95,7 @@ class Composer:
         ]
 
     def _in_document_order(self, passages: Sequence[Passage]) -> list[Passage]:
-        position = {passage.id: row for row, passage in enumerate(self.library.passages)}
-        return sorted(passages, key=lambda p: position.get(p.id, 0))
+        return sorted(passages, key=lambda p: self._position.get(p.id, 0))
 
     def cite(self, passage: Passage, score: float) -> Citation:
         lead = self.registry.get(passage.lead_department) if passage.lead_department else None
@@ -279,8 +279,7 @@ class Composer:
         return separator.join(sentence.rstrip("。.") for sentence in sentences) + ("。" if understanding.language == "zh" else ".")
 
     def _tasks_of(self, name: str, leads_only: bool, understanding: Understanding) -> list[Passage]:
-        documents = [d for d in self.library.documents if not understanding.documents or d.id in understanding.documents]
-        return [p for d in documents for p in d.measures if (p.lead_department == name if leads_only else name in p.departments)]
+        return [p for d in self.library.within(understanding.documents) for p in d.measures if (p.lead_department == name if leads_only else name in p.departments)]
 
     def _one_department_direct(self, understanding: Understanding, intent: Intent, department: str, measured: list[Passage]) -> str:
         language = understanding.language

@@ -516,7 +516,7 @@ class QAPipeline:
         return replace(understanding, documents=documents, departments=departments, namesakes=namesakes)
 
     def _documents(self, understanding: Understanding) -> list[Document]:
-        return [d for d in self.library.documents if not understanding.documents or d.id in understanding.documents]
+        return self.library.within(understanding.documents)
 
     def _search(self, understanding: Understanding, k: int, rows: Sequence[int] | None = None) -> Ranking:
         if understanding.documents:
