@@ -14,6 +14,10 @@ import numpy as np
 from index.choices import parse_choice
 
 RRF_K = 60  # the constant from Cormack et al. (2009); damps the weight of the very top ranks
+# Fusion reads the pool of rows any retriever ranks among its best POOL_DEPTH, never every row of
+# the library: its cost does not grow with the library, and a library smaller than the pool is
+# fused exactly as over every row.
+POOL_DEPTH = 200
 
 
 class FusionMode(str, Enum):
@@ -27,7 +31,7 @@ class FusionMode(str, Enum):
 
 @dataclass(frozen=True)
 class RetrieverResult:
-    """Scores of one retriever over every candidate row; `found` marks rows it actually matched."""
+    """Scores of one retriever over the pool's rows, in the pool's order; `found` marks rows it actually matched."""
 
     scores: np.ndarray
     found: np.ndarray  # bool mask

@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     admin_token: str = Field(default="", description="Bearer token of the /admin routes; empty: they are not served")
     cors_origins: str = Field(default="", description="Origins allowed to call the API from a browser, comma-separated; empty: CORS off")
 
+    redis_url: str = Field(default="", description="Redis holding conversations, chat replies and cached answers that replicas share, e.g. redis://host:6379/0; empty: kept in the process")
+
     @property
     def encoder_specs(self) -> list[str]:
         return [spec.strip() for spec in self.encoder.split(",") if spec.strip()]
