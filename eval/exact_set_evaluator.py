@@ -19,4 +19,4 @@ class ExactSetEvaluator(Evaluator):
     def question_scores(self, row: GoldQuestion, answer: Answer) -> dict[str, float]:
         if row.kind not in self.kinds:
             return {}
-        return {"exact_set_accuracy": float(exact_set_correct(cited_measures(answer), row.relevant))}
+        return {"exact_set_accuracy": float(exact_set_correct(cited_measures(answer, row.document), row.relevant))}

@@ -6,6 +6,7 @@ from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
+from eval.corpus_departments import GOLD_DOCUMENT_ID
 from qa.errors import UsageError
 
 Kind = Literal[
@@ -47,8 +48,12 @@ class GoldQuestion(BaseModel):
     q: str
     lang: Language
     kind: Kind
-    relevant: list[int]  # measures the answer must cite
-    related: list[int]  # measures it may also cite without penalty
+    # The document asked about. Its tasks are named by their id within it: 91, or "二.一.1", "2.3", "第三條"
+    # where tasks are numbered so; a task of another document of the library by its full passage id
+    # ("jilin-northeast-revitalization-2014#12"), for a department's list that spans documents.
+    document: str = GOLD_DOCUMENT_ID
+    relevant: list[int | str]  # tasks the answer must cite
+    related: list[int | str]  # tasks it may also cite without penalty
     lead: list[str]  # expected lead departments, or for department kinds the department asked about
     count: int | None
     expect: str | None = None  # yes_no: "yes" | "no"; either_or: the department (canonical name) that leads

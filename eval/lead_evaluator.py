@@ -14,12 +14,15 @@ LEAD_KINDS: tuple[str, ...] = ("lead", "departments", "measure", "yes_no", "eith
 
 
 class LeadEvaluator(Evaluator):
-    def __init__(self, corpus_leads: Mapping[int, str], kinds: Sequence[str] = LEAD_KINDS):
+    def __init__(self, corpus_leads: Mapping[str, Mapping[int | str, str]], kinds: Sequence[str] = LEAD_KINDS):
+        """`corpus_leads`: per document, each task's lead as the document writes it (documents not read
+        independently are absent; their tasks are judged by the leads the question expects)."""
         self.corpus_leads = corpus_leads
         self.kinds = tuple(kinds)
 
     def question_scores(self, row: GoldQuestion, answer: Answer) -> dict[str, float]:
         if row.kind not in self.kinds or not row.lead:
             return {}
-        correct = lead_correct(answer.citations, row.relevant, row.lead, self.corpus_leads)
+        leads = self.corpus_leads.get(row.document, {})
+        correct = lead_correct(answer.citations, row.relevant, row.lead, leads, row.document)
         return {"lead_accuracy": float(correct)}

@@ -28,7 +28,7 @@ class RetrievalEvaluator(Evaluator):
         # Out-of-scope questions, and a department that leads nothing, have no measure to rank.
         if row.kind == OUT_OF_SCOPE or not row.relevant:
             return {}
-        ranking = without_related(cited_measures(answer), row.related)
+        ranking = without_related(cited_measures(answer, row.document), row.related)
         scores = {f"recall@{k}": recall_at_k(ranking, row.relevant, k) for k in self.k_values}
         scores[f"mrr@{self.mrr_at_k}"] = reciprocal_rank_at_k(ranking, row.relevant, self.mrr_at_k)
         scores[f"ndcg@{self.ndcg_at_k}"] = ndcg_at_k(ranking, row.relevant, self.ndcg_at_k)

@@ -6,4 +6,4 @@ from enum import Enum
 
 class Backend(str, Enum):
     EMBEDDED = "embedded"  # bm25s and FAISS files under the data folder, fused by index.fusion
-    MILVUS = "milvus"  # one Milvus collection, fused by Milvus (see index.milvus)
+    MILVUS = "milvus"  # one Milvus collection, searched per field and fused by index.fusion (see index.milvus)

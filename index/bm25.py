@@ -1,4 +1,4 @@
-"""BM25 scores of every document for a tokenized query, backed by bm25s."""
+"""BM25 scores for a tokenized query, backed by bm25s, and the best-scoring documents among them."""
 from __future__ import annotations
 
 from enum import Enum
@@ -76,3 +76,12 @@ class BM25Retriever:
     @classmethod
     def load(cls, directory: Path) -> BM25Retriever:
         return cls(bm25s.BM25.load(str(directory)))
+
+
+def best_rows(scores: np.ndarray, depth: int, rows: np.ndarray | None = None) -> np.ndarray:
+    """The documents of the `depth` highest positive BM25 `scores` (one query's, over the corpus),
+    optionally among `rows` only; in no particular order."""
+    candidates = np.flatnonzero(scores > 0) if rows is None else rows[scores[rows] > 0]
+    if len(candidates) <= depth:
+        return candidates
+    return candidates[np.argpartition(-scores[candidates], depth - 1)[:depth]]

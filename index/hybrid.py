@@ -1,25 +1,31 @@
 """The hybrid index: BM25 over jieba tokens plus dense encoders, fused into one ranking."""
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 import numpy as np
 
+from corpus.jurisdiction import simplified
 from corpus.models import Passage, PassageKind
 from index.backend import Backend
-from index.bm25 import BM25Retriever
+from index.bm25 import BM25Retriever, best_rows
 from index.encoders import Encoder, load_encoder
-from index.fusion import FusionMode, RetrieverResult, fuse
+from index.fusion import POOL_DEPTH, FusionMode, RetrieverResult, fuse
 from index.store import IndexStore, Manifest, UnusableComponentError, fingerprint
 from index.tokenizer import Tokenizer
-from index.vectors import VectorIndex
+from index.vectors import HNSWParameters, RowVectors, VectorIndex
 
 LEXICAL = "bm25"
 ENCODE_BATCH = 16
 VECTORS_FILE = "vectors.npy"
+APPROXIMATE_FILE = "hnsw.faiss"
+# From this many rows dense search is approximate (HNSW): exact search grows with the library, and at
+# a million rows it alone would take most of a question's time.
+ANN_THRESHOLD = 50_000
+HNSW = HNSWParameters()
 UNIT_LENGTH_TOLERANCE = 1e-3  # float32 encoders land within 1e-6; a damaged row is far off
 
 
@@ -58,20 +64,38 @@ class IndexConfig:
     # Part of the configuration because each backend scores and fuses in its own way, and so needs its
     # own abstention calibration.
     backend: Backend = Backend.EMBEDDED
+    ann_threshold: int = ANN_THRESHOLD  # rows from which dense search is approximate
 
     def __post_init__(self) -> None:
         if not self.encoders and not self.bm25:
             raise ValueError("an index needs at least one retriever: enable BM25 or name an encoder")
+        if self.ann_threshold < 1:
+            raise ValueError(f"ann_threshold must be a positive number of rows, got {self.ann_threshold}")
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    """One retriever's answer to one query: its own best rows, and its exact score of any row."""
+
+    candidates: np.ndarray  # its best rows (at most the depth asked) among those allowed
+    # Its best rows over the whole library; with a restriction they join the pool, never the ranking
+    # (they are not allowed), so that the z-score statistics are those of the unrestricted search.
+    context: np.ndarray
+    best_score: float  # its best raw score among the rows allowed; 0 where it found none
+    result: Callable[[np.ndarray], RetrieverResult]  # its scores of the pool's rows, and which it matched
 
 
 class Retriever(Protocol):
     name: str
 
-    def score(self, query: Query) -> RetrieverResult: ...
+    def retrieve(self, query: Query, depth: int, rows: np.ndarray | None) -> Retrieval: ...
 
 
 class NamedRetriever(Protocol):
     name: str
+
+
+Named = TypeVar("Named", bound=NamedRetriever)
 
 
 class SearchIndex(Protocol):
@@ -83,7 +107,7 @@ class SearchIndex(Protocol):
     @property
     def retrievers(self) -> Sequence[NamedRetriever]: ...
 
-    def search(self, query: Query, k: int, rows: Sequence[int] | None = None) -> Ranking: ...
+    def search(self, query: Query, k: int, rows: Sequence[int] | None = None, only: Collection[str] | None = None) -> Ranking: ...
 
     def vocabulary(self, query: Query) -> QueryVocabulary | None: ...
 
@@ -95,9 +119,12 @@ class LexicalRetriever:
         self.tokenizer = tokenizer
         self.bm25 = bm25
 
-    def score(self, query: Query) -> RetrieverResult:
+    def retrieve(self, query: Query, depth: int, rows: np.ndarray | None) -> Retrieval:
         scores = self.bm25.scores(self.tokenizer.tokenize(query.lexical_text))
-        return RetrieverResult(scores, scores > 0)
+        candidates = best_rows(scores, depth, rows)
+        context = candidates if rows is None else best_rows(scores, depth)
+        best = float(scores[candidates].max()) if len(candidates) else 0.0
+        return Retrieval(candidates, context, best, lambda pool: RetrieverResult(scores[pool], scores[pool] > 0))
 
     def vocabulary(self, query: Query) -> QueryVocabulary:
         return query_vocabulary(self.tokenizer, query, self.bm25.knows)
@@ -109,12 +136,17 @@ class DenseRetriever:
         self.encoder = encoder
         self.vectors = vectors
 
-    def score(self, query: Query) -> RetrieverResult:
+    def retrieve(self, query: Query, depth: int, rows: np.ndarray | None) -> Retrieval:
         embedding = self.encoder.encode_queries([query.text])[0]
-        rows, similarities = self.vectors.search(embedding, len(self.vectors))
-        scores = np.zeros(len(self.vectors), dtype=np.float32)
-        scores[rows] = similarities
-        return RetrieverResult(scores, np.ones(len(scores), dtype=bool))
+        candidates, similarities = self.vectors.search(embedding, depth, rows)
+        context = candidates if rows is None else self.vectors.search(embedding, depth)[0]
+        best = float(similarities[0]) if len(similarities) else 0.0
+        return Retrieval(
+            candidates,
+            context,
+            best,
+            lambda pool: RetrieverResult(self.vectors.similarities(embedding, pool), np.ones(len(pool), dtype=bool)),
+        )
 
 
 @dataclass
@@ -124,27 +156,62 @@ class HybridIndex:
     fusion: FusionMode
     components: list[Path] = field(default_factory=list)
 
-    def search(self, query: Query, k: int, rows: Sequence[int] | None = None) -> Ranking:
-        """The k best passages, optionally only among `rows` (e.g. the measures a department leads)."""
-        results = {retriever.name: retriever.score(query) for retriever in self.retrievers}
-        if rows is not None:
-            allowed = np.zeros(len(self.passages), dtype=bool)
-            allowed[list(rows)] = True
+    def search(self, query: Query, k: int, rows: Sequence[int] | None = None, only: Collection[str] | None = None) -> Ranking:
+        """The k best passages, optionally only among `rows` (e.g. the measures a department leads)
+        and by the retrievers named in `only` (None: all of them). Each retriever proposes its best
+        POOL_DEPTH rows; their union, the pool, is scored by every retriever and fused."""
+        restriction = None if rows is None else row_restriction(rows, len(self.passages))
+        retrievals = {retriever.name: retriever.retrieve(query, POOL_DEPTH, restriction) for retriever in chosen(self.retrievers, only)}
+        proposed = [part for retrieval in retrievals.values() for part in (retrieval.candidates, retrieval.context)]
+        pool = filled(np.unique(np.concatenate([np.empty(0, dtype=np.int64), *proposed])), len(self.passages))
+        results = {name: retrieval.result(pool) for name, retrieval in retrievals.items()}
+        if restriction is not None:
+            allowed = np.isin(pool, restriction)
             results = {name: RetrieverResult(r.scores, r.found & allowed) for name, r in results.items()}
-        fused = fuse(results, self.fusion)
-        candidates = np.flatnonzero(np.isfinite(fused))
-        best = candidates[np.argsort(-fused[candidates], kind="stable")][:k]
-        hits = [
-            Hit(int(row), self.passages[row], float(fused[row]), {name: float(r.scores[row]) for name, r in results.items()})
-            for row in best
-        ]
-        best_scores = {name: float(r.scores[r.found].max()) if r.found.any() else 0.0 for name, r in results.items()}
-        return Ranking(hits, best_scores)
+        hits = pooled_hits(self.passages, pool, results, self.fusion, k)
+        return Ranking(hits, {name: retrieval.best_score for name, retrieval in retrievals.items()})
 
     def vocabulary(self, query: Query) -> QueryVocabulary | None:
         """The query's BM25 terms and which of them the corpus never uses; None without BM25."""
         lexical = next((r for r in self.retrievers if isinstance(r, LexicalRetriever)), None)
         return lexical.vocabulary(query) if lexical else None
+
+
+def filled(pool: np.ndarray, size: int) -> np.ndarray:
+    """The pool topped up to POOL_DEPTH rows (or every row of a smaller library) with the first rows
+    it lacks. A z-score needs the rows a retriever did not match beside those it did: BM25 alone
+    proposes only its matches, and z-scored among themselves the weakest would fall below zero."""
+    if len(pool) >= min(POOL_DEPTH, size):
+        return pool
+    missing = np.setdiff1d(np.arange(min(POOL_DEPTH + len(pool), size)), pool, assume_unique=True)
+    return np.union1d(pool, missing[: POOL_DEPTH - len(pool)])
+
+
+def chosen(retrievers: Sequence[Named], only: Collection[str] | None) -> list[Named]:
+    """The retrievers `only` names (all of them for None), refusing a name the index does not have."""
+    if only is None:
+        return list(retrievers)
+    names = [retriever.name for retriever in retrievers]
+    if isinstance(only, str) or not only or not set(only) <= set(names):
+        raise ValueError(f"only must name one or more of this index's retrievers ({', '.join(names)}), got {only!r}")
+    return [retriever for retriever in retrievers if retriever.name in only]
+
+
+def row_restriction(rows: Sequence[int], size: int) -> np.ndarray:
+    """`rows` as sorted unique row numbers, refused unless each is a row of an index of `size` rows."""
+    restriction = np.unique(np.asarray(rows, dtype=np.int64))
+    if len(restriction) and (restriction[0] < 0 or restriction[-1] >= size):
+        raise ValueError(f"rows must be row numbers of this index, 0 to {size - 1}; got {int(restriction[0])} … {int(restriction[-1])}")
+    return restriction
+
+
+def pooled_hits(passages: Sequence[Passage], pool: np.ndarray, results: Mapping[str, RetrieverResult], mode: FusionMode, k: int) -> list[Hit]:
+    """The k best rows of the pool (sorted row numbers) by fused score; ties go to the earlier row, as
+    when every row of the library is fused."""
+    fused = fuse(results, mode)
+    ranked = np.flatnonzero(np.isfinite(fused))
+    best = ranked[np.argsort(-fused[ranked], kind="stable")][:k]
+    return [Hit(int(pool[i]), passages[pool[i]], float(fused[i]), {name: float(r.scores[i]) for name, r in results.items()}) for i in best]
 
 
 def query_vocabulary(tokenizer: Tokenizer, query: Query, corpus_uses: Callable[[str], bool]) -> QueryVocabulary:
@@ -158,9 +225,10 @@ def search_text(passage: Passage) -> str:
     """What retrieval reads: the subsection title gives a measure its theme; departments are left out
     because department questions are answered from the registry, and names like 省财政厅 would
     otherwise pull every finance-sounding question towards the measures it joins."""
-    if passage.kind is PassageKind.MEASURE and passage.subsection:
-        return f"{passage.subsection}：{passage.body}"
-    return passage.body
+    text = f"{passage.subsection}：{passage.body}" if passage.kind is PassageKind.MEASURE and passage.subsection else passage.body
+    # in simplified characters, as questions are read: a document written in traditional ones is
+    # matched like any other (its citations still quote it as written)
+    return simplified(text)
 
 
 def open_index(
@@ -205,8 +273,24 @@ def open_index(
             )
             parts.append(load_vectors(directory, shape))
             components.append(directory)
-        retrievers.append(DenseRetriever(encoder, VectorIndex.build(np.vstack(parts))))
+        vectors = RowVectors(parts)
+        if len(vectors) < config.ann_threshold:
+            index = VectorIndex.build(vectors)
+        else:
+            expected = approximate_manifest(encoder, groups, corpus_checksum)
+            directory = store.component(
+                expected, lambda temporary, vectors=vectors: VectorIndex.build(vectors, HNSW).save(temporary / APPROXIMATE_FILE), build_missing, force
+            )
+            index = VectorIndex.load(directory / APPROXIMATE_FILE, vectors, HNSW.ef_search)
+            components.append(directory)
+        retrievers.append(DenseRetriever(encoder, index))
     return HybridIndex(passages, retrievers, config.fusion, components)
+
+
+def approximate_manifest(encoder: Encoder, groups: Sequence[DocumentGroup], corpus_checksum: str) -> Manifest:
+    """The HNSW graph over the whole library: fingerprinted by every document's vectors and the graph's shape."""
+    built_from = fingerprint(HNSW.key, *(group.manifest(encoder).fingerprint for group in groups))
+    return Manifest("hnsw", encoder.name, corpus_checksum, built_from, sum(len(group.rows) for group in groups), dimension=encoder.dimension)
 
 
 def load_vectors(directory: Path, shape: tuple[int, int]) -> np.ndarray:

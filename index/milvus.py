@@ -2,8 +2,10 @@
 
 One collection holds every passage, keyed by its row number: the passage's BM25 terms (a sparse
 vector made by a BM25 function) and one dense vector per encoder, next to its document, measure
-number and kind. Milvus searches each field and fuses them with reciprocal-rank fusion; a field
-that matches nothing returns an empty list and so casts no vote.
+number and kind. Milvus searches each field for its best POOL_DEPTH rows, scope filters applied in
+the search; the pool is their union, every field's exact score of every pool row is completed, and
+index.fusion fuses the pool as the embedded index does (Milvus's own rankers offer RRF and weighted
+sums of scores, not z-scores). A field that matches nothing returns an empty list and casts no vote.
 
 BM25 reads the project's own jieba terms (index.tokenizer: department names and glossary terms
 kept whole, stopwords dropped, widths normalised), joined by spaces, through Milvus's standard
@@ -11,8 +13,8 @@ analyzer, which keeps a run of Chinese letters whole and so gives back exactly t
 milvus-lite and on a server alike. Milvus's jieba analyzer would not: milvus-lite's ignores `hmm`
 and `removepunct` and adds custom words to the process-wide jieba, so lite and server would split
 text differently, and both differently from the embedded index. With the same terms, k1 and b,
-BM25 ranks as the embedded index's does; its scores are k1 + 1 times those of bm25s, whose Lucene
-formula drops that constant.
+BM25 ranks as the embedded index's does; Milvus's scores are k1 + 1 times those of bm25s, whose
+Lucene formula drops that constant, and are divided by it so that raw scores mean the same on both.
 
 A build fills a new collection and then points an alias, the name the service searches, at it:
 readers never see a half-written collection, and a failed build leaves the previous one served.
@@ -20,22 +22,24 @@ readers never see a half-written collection, and a failed build leaves the previ
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
+
+import numpy as np
 
 from corpus.models import Passage
 from index.backend import Backend
 from index.bm25 import K1, B
 from index.encoders import Encoder, load_encoder
-from index.fusion import RRF_K, FusionMode
+from index.fusion import POOL_DEPTH, FusionMode, RetrieverResult, fuse
 from index.hybrid import LEXICAL, Hit, IndexConfig, Query, QueryVocabulary, Ranking, encode_passages, query_vocabulary, search_text
 from index.store import UnusableIndexError, fingerprint
 from index.tokenizer import Tokenizer
 
 try:
-    from pymilvus import AnnSearchRequest, CollectionSchema, DataType, Function, FunctionType, MilvusClient, RRFRanker
+    from pymilvus import CollectionSchema, DataType, Function, FunctionType, MilvusClient
     from pymilvus.milvus_client import IndexParams
 except ImportError as error:
     raise ImportError("the Milvus backend needs the `milvus` extra: pip install -e '.[milvus]'") from error
@@ -46,9 +50,6 @@ TERMS = "terms"
 TERMS_BM25 = "terms_bm25"
 NO_MEASURE = -1
 BUILD_MARK = "__build_"  # collections named <alias>__build_<hex> are this index's builds
-# Each field's candidates for the fusion. A passage ranked this deep adds 1/(60+200) to its fused
-# score, too little to lift it into a top k of at most 50, and a longer list only costs time.
-CANDIDATES_PER_FIELD = 200
 INSERT_BATCH = 256  # rows per insert, far below the server's 64 MB message limit
 VARCHAR_LIMIT = 65_535
 # HNSW as in Milvus's examples; milvus-lite supports it as well (through FAISS).
@@ -64,6 +65,7 @@ class MilvusRetriever(Protocol):
     name: str
     field: str  # the vector field searched
     stored_field: str  # the field a passage's values are inserted into
+    matches_every_row: bool  # dense fields score every row; BM25 only rows sharing a term with the query
 
     def add_to(self, schema: CollectionSchema, index_params: IndexParams) -> None: ...
 
@@ -71,15 +73,20 @@ class MilvusRetriever(Protocol):
 
     def query_value(self, query: Query) -> FieldValue | None: ...
 
-    def search_params(self, candidates: int) -> dict: ...
+    def search_params(self) -> dict: ...
 
     def raw_score(self, distance: float) -> float: ...
+
+    def scores_of(self, client: MilvusClient, collection: str, value: FieldValue, rows: list[int]) -> dict[int, float]:
+        """The raw scores of `rows` (those it matches) for a query value."""
+        ...
 
 
 class LexicalField:
     name = LEXICAL
     field = TERMS_BM25
     stored_field = TERMS  # Milvus's BM25 function turns it into the sparse vector searched
+    matches_every_row = False
 
     def __init__(self, tokenizer: Tokenizer):
         self.tokenizer = tokenizer
@@ -104,16 +111,30 @@ class LexicalField:
     def query_value(self, query: Query) -> FieldValue | None:
         return " ".join(self.tokenizer.tokenize(query.lexical_text)) or None
 
-    def search_params(self, candidates: int) -> dict:
+    def search_params(self) -> dict:
         return {"metric_type": "BM25"}
 
     def raw_score(self, distance: float) -> float:
         # milvus-lite reports BM25 negated, as a distance; a Milvus server reports the score itself.
-        # BM25 is never negative, so the magnitude is the score from both.
-        return abs(distance)
+        # BM25 is never negative, so the magnitude is the score from both; bm25s leaves out k1 + 1.
+        return abs(distance) / (K1 + 1)
+
+    def scores_of(self, client: MilvusClient, collection: str, value: FieldValue, rows: list[int]) -> dict[int, float]:
+        found = client.search(
+            collection,
+            data=[value],
+            anns_field=self.field,
+            search_params=self.search_params(),
+            limit=len(rows),
+            filter=row_filter(rows),
+            output_fields=[ROW],
+        )[0]
+        return {hit[ROW]: self.raw_score(hit["distance"]) for hit in found}
 
 
 class DenseField:
+    matches_every_row = True
+
     def __init__(self, encoder: Encoder):
         self.name = encoder.name
         self.field = self.stored_field = dense_field(encoder.name)
@@ -130,12 +151,19 @@ class DenseField:
     def query_value(self, query: Query) -> FieldValue | None:
         return self.encoder.encode_queries([query.text])[0].tolist()
 
-    def search_params(self, candidates: int) -> dict:
+    def search_params(self) -> dict:
         # HNSW finds at most ef neighbours, and Milvus refuses an ef below the limit
-        return {"metric_type": "IP", "params": {"ef": candidates}}
+        return {"metric_type": "IP", "params": {"ef": POOL_DEPTH}}
 
     def raw_score(self, distance: float) -> float:
         return distance
+
+    def scores_of(self, client: MilvusClient, collection: str, value: FieldValue, rows: list[int]) -> dict[int, float]:
+        # the inner products of the stored vectors, exact where HNSW's neighbours are approximate
+        stored = client.query(collection, filter=row_filter(rows), output_fields=[ROW, self.field])
+        vectors = np.asarray([found[self.field] for found in stored], dtype=np.float32).reshape(len(stored), -1)
+        similarities = vectors @ np.asarray(value, dtype=np.float32)
+        return {found[ROW]: float(similarity) for found, similarity in zip(stored, similarities, strict=True)}
 
 
 def dense_field(encoder_name: str) -> str:
@@ -149,7 +177,15 @@ class MilvusIndex:
     retrievers: list[MilvusRetriever]
     client: MilvusClient
     collection: str  # the alias of the collection being served
-    fusion = FusionMode.RRF  # by Milvus's RRFRanker: z-score fusion is not among Milvus's rankers
+    fusion: FusionMode = FusionMode.ZSCORE
+    # each document's rows, so that a scope holding whole documents filters on the document field
+    document_rows: dict[str, frozenset[int]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        rows: dict[str, set[int]] = {}
+        for row, passage in enumerate(self.passages):
+            rows.setdefault(passage.document, set()).add(row)
+        self.document_rows = {document: frozenset(document_rows) for document, document_rows in rows.items()}
 
     @classmethod
     def open(
@@ -167,8 +203,8 @@ class MilvusIndex:
     ) -> MilvusIndex:
         """The index in `collection` at `uri` (a server address, or a milvus-lite file path ending in
         .db), built first if it is missing or was built from another corpus or configuration."""
-        if config.backend is not Backend.MILVUS or config.fusion is not FusionMode.RRF:
-            raise ValueError(f"a Milvus index is configured with backend=milvus and fusion=rrf, not {config}")
+        if config.backend is not Backend.MILVUS:
+            raise ValueError(f"a Milvus index is configured with backend=milvus, not {config}")
         retrievers: list[MilvusRetriever] = [LexicalField(tokenizer)] if config.bm25 else []
         retrievers += [DenseField(load_encoder(spec)) for spec in config.encoders]
         expected = build_properties(corpus_checksum, len(passages), tokenizer, retrievers)
@@ -180,42 +216,76 @@ class MilvusIndex:
                 raise UnusableIndexError(refusal(uri, collection, found, expected))
             served = build(client, collection, passages, retrievers, expected, progress)
         client.load_collection(served)
-        return cls(passages, retrievers, client, collection)
+        return cls(passages, retrievers, client, collection, config.fusion)
 
-    def search(self, query: Query, k: int, rows: Sequence[int] | None = None) -> Ranking:
-        """The k best passages, optionally only among `rows` (e.g. the measures a department leads)."""
-        restriction = f"{ROW} in [{', '.join(str(int(row)) for row in rows)}]" if rows is not None else ""
-        candidates = min(len(self.passages), CANDIDATES_PER_FIELD)
-        requests = []
-        raw_scores: dict[str, dict[int, float]] = {}
-        for retriever in self.retrievers:
-            value = retriever.query_value(query)
-            if value is None:
-                raw_scores[retriever.name] = {}
-                continue
-            raw_scores[retriever.name] = self._field_scores(retriever, value, candidates, restriction)
-            params = retriever.search_params(candidates)
-            requests.append(AnnSearchRequest(data=[value], anns_field=retriever.field, param=params, limit=candidates, expr=restriction or None))
-        fused = self.client.hybrid_search(self.collection, requests, RRFRanker(RRF_K), limit=k, output_fields=[ROW])[0] if requests else []
-        hits = []
-        for hit in fused:
-            row = hit[ROW]
-            hits.append(Hit(row, self.passages[row], float(hit["distance"]), {name: scores.get(row, 0.0) for name, scores in raw_scores.items()}))
-        return Ranking(hits, {name: max(scores.values(), default=0.0) for name, scores in raw_scores.items()})
+    def search(self, query: Query, k: int, rows: Sequence[int] | None = None, only: Collection[str] | None = None) -> Ranking:
+        """The k best passages, optionally only among `rows` (e.g. the measures a department leads)
+        and by the retrievers named in `only` (None: all of them). Each field proposes its best
+        POOL_DEPTH rows; their union, the pool, is scored by every field and fused. Under a
+        restriction each field proposes its best allowed rows, found by a filtered search, and its
+        best rows over the whole library, which join the pool but not the ranking, so that z-scores
+        are those of the unrestricted search, as in the embedded index."""
+        retrievers = self._running(only)
+        allowed = None if rows is None else self._restriction(rows)
+        if allowed is not None and not allowed:
+            return Ranking([], {retriever.name: 0.0 for retriever in retrievers})
+        filters = [""] if allowed is None else [scope_filter(allowed, self.document_rows), ""]
+        values = {retriever.name: retriever.query_value(query) for retriever in retrievers}
+        listings = {
+            retriever.name: [self._best_rows(retriever, values[retriever.name], expression) for expression in filters] for retriever in retrievers
+        }
+        pool = sorted(set().union(*(listing for field_listings in listings.values() for listing in field_listings)))
+        results = {
+            retriever.name: self._pool_result(retriever, values[retriever.name], listings[retriever.name], pool) for retriever in retrievers
+        }
+        if allowed is not None:
+            in_scope = np.isin(pool, sorted(allowed))
+            results = {name: RetrieverResult(result.scores, result.found & in_scope) for name, result in results.items()}
+        return pooled_ranking(self.passages, pool, results, self.fusion, k)
 
-    def _field_scores(self, retriever: MilvusRetriever, value: FieldValue, candidates: int, restriction: str) -> dict[int, float]:
-        """One retriever's raw scores of its candidates. Milvus's fused results carry only the fused
-        score, and abstention weighs each retriever's own."""
+    def _running(self, only: Collection[str] | None) -> list[MilvusRetriever]:
+        if only is None:
+            return self.retrievers
+        names = [retriever.name for retriever in self.retrievers]
+        if isinstance(only, str) or not only or not set(only) <= set(names):
+            raise ValueError(f"only must name one or more of this index's retrievers ({', '.join(names)}), got {only!r}")
+        return [retriever for retriever in self.retrievers if retriever.name in only]
+
+    def _restriction(self, rows: Sequence[int]) -> set[int]:
+        restriction = {int(row) for row in rows}
+        if restriction and (min(restriction) < 0 or max(restriction) >= len(self.passages)):
+            raise ValueError(f"rows must be row numbers of this index, 0 to {len(self.passages) - 1}; got {min(restriction)} … {max(restriction)}")
+        return restriction
+
+    def _best_rows(self, retriever: MilvusRetriever, value: FieldValue | None, expression: str) -> dict[int, float]:
+        """The field's best POOL_DEPTH rows among those `expression` filters, with their raw scores;
+        none for a query the field cannot read."""
+        if value is None:
+            return {}
         found = self.client.search(
             self.collection,
             data=[value],
             anns_field=retriever.field,
-            search_params=retriever.search_params(candidates),
-            limit=candidates,
-            filter=restriction,
+            search_params=retriever.search_params(),
+            limit=POOL_DEPTH,
+            filter=expression,
             output_fields=[ROW],
         )[0]
         return {hit[ROW]: retriever.raw_score(hit["distance"]) for hit in found}
+
+    def _pool_result(
+        self, retriever: MilvusRetriever, value: FieldValue | None, listings: list[dict[int, float]], pool: list[int]
+    ) -> RetrieverResult:
+        """The field's raw score of every pool row. A BM25 search that listed fewer than POOL_DEPTH rows
+        listed every row it matches; a dense field matches every row, but HNSW lists approximately."""
+        scores = {row: score for listing in listings for row, score in listing.items()}
+        unlisted = [row for row in pool if row not in scores]
+        cut = any(len(listing) == POOL_DEPTH for listing in listings)
+        if value is not None and unlisted and (retriever.matches_every_row or cut):
+            scores.update(retriever.scores_of(self.client, self.collection, value, unlisted))
+        values = np.array([scores.get(row, 0.0) for row in pool], dtype=np.float32)
+        found = np.full(len(pool), value is not None) if retriever.matches_every_row else values > 0
+        return RetrieverResult(values, found)
 
     def vocabulary(self, query: Query) -> QueryVocabulary | None:
         """The query's BM25 terms and which of them the corpus never uses; None without BM25."""
@@ -224,6 +294,31 @@ class MilvusIndex:
 
     def _corpus_uses(self, term: str) -> bool:
         return bool(self.client.query(self.collection, filter=f"text_match({TERMS}, {quoted(term)})", output_fields=[ROW], limit=1))
+
+
+def pooled_ranking(passages: Sequence[Passage], pool: list[int], results: Mapping[str, RetrieverResult], mode: FusionMode, k: int) -> Ranking:
+    """The k best pool rows by fused score; ties keep row order, as fusing every row of the library does."""
+    fused = fuse(results, mode)
+    candidates = np.flatnonzero(np.isfinite(fused))
+    best = candidates[np.argsort(-fused[candidates], kind="stable")][:k]
+    hits = [
+        Hit(pool[i], passages[pool[i]], float(fused[i]), {name: float(result.scores[i]) for name, result in results.items()}) for i in best
+    ]
+    best_scores = {name: float(result.scores[result.found].max()) if result.found.any() else 0.0 for name, result in results.items()}
+    return Ranking(hits, best_scores)
+
+
+def scope_filter(rows: Collection[int], document_rows: Mapping[str, frozenset[int]]) -> str:
+    """A filter expression for `rows`: the documents they hold whole by the document field, the rest by row."""
+    chosen = set(rows)
+    whole = [document for document, document_rows in document_rows.items() if document_rows <= chosen]
+    rest = chosen.difference(*(document_rows[document] for document in whole))
+    clauses = [f"document in [{', '.join(quoted(document) for document in whole)}]"] if whole else []
+    return " or ".join(clauses + ([row_filter(rest)] if rest else []))
+
+
+def row_filter(rows: Collection[int]) -> str:
+    return f"{ROW} in [{', '.join(str(row) for row in sorted(rows))}]"
 
 
 def connect(uri: str, token: str = "") -> MilvusClient:

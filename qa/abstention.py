@@ -24,7 +24,7 @@ CALIBRATION_FILE = Path(__file__).with_name("abstention.json")
 def config_key(config: IndexConfig) -> str:
     retrievers = ([LEXICAL] if config.bm25 else []) + list(config.encoders)
     key = f"{'+'.join(retrievers)}/{config.fusion.value}"
-    # Milvus's raw scores and candidate lists are its own, so its evidence is calibrated apart
+    # each backend's index is built apart (Milvus's HNSW fields are approximate), so its evidence is calibrated apart
     return key if config.backend is Backend.EMBEDDED else f"{config.backend.value}:{key}"
 
 

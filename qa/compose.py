@@ -21,9 +21,18 @@ def task_number(passage: Passage, language: str) -> str:
     return display_number(passage.reference or passage.number, passage.measure, language)
 
 
-def cite(passage: Passage, score: float, document: Document, lead_english: str | None = None) -> Citation:
+def citation_label(passage: Passage, language: str) -> str:
+    """What a citation is called: 第91条 / No. 91, 二（一）1 / No. 2.1.1, else its heading."""
+    if passage.kind is PassageKind.MEASURE:
+        number = task_number(passage, language)
+        return f"No. {number}" if language == "en" else numbers_phrase([number], language)
+    return passage.subsection or passage.part or passage.document
+
+
+def cite(passage: Passage, score: float, document: Document, language: str, lead_english: str | None = None) -> Citation:
     return Citation(
         id=passage.id,
+        label=citation_label(passage, language),
         document=passage.document,
         title=document.title,
         doc_number=document.doc_number,
@@ -97,9 +106,9 @@ class Composer:
     def _in_document_order(self, passages: Sequence[Passage]) -> list[Passage]:
         return sorted(passages, key=lambda p: self._position.get(p.id, 0))
 
-    def cite(self, passage: Passage, score: float) -> Citation:
+    def cite(self, passage: Passage, score: float, language: str) -> Citation:
         lead = self.registry.get(passage.lead_department) if passage.lead_department else None
-        return cite(passage, score, self.library.document(passage.document), lead.english if lead else None)
+        return cite(passage, score, self.library.document(passage.document), language, lead.english if lead else None)
 
     # -- answers ----------------------------------------------------------------------------------
 
@@ -137,7 +146,7 @@ class Composer:
             verdict=verdict,
             choice=choice,
             abstained=False,
-            citations=[self.cite(passage, score) for passage, score in passages],
+            citations=[self.cite(passage, score, language) for passage, score in passages],
             count=count,
         )
 

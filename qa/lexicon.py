@@ -32,6 +32,7 @@ class Cue(str, Enum):
     FOLLOW_UP = "follow_up"
     PERSONAL = "personal"  # the asker's own case: 我, my
     PROCEDURE = "procedure"  # how to apply, where to go, what papers
+    CONTACT = "contact"  # phone numbers, addresses, service counters: what policy documents do not list
     MONEY = "money"  # sums of money, prices, fees
     FIGURE = "figure"  # rates, quantities, sizes
     DATE = "date"  # when, deadlines

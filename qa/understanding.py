@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from corpus.departments import Department, DepartmentRegistry
 from index.tokenizer import Tokenizer
 from qa.answer import Intent, Role
+from qa.counted import counted_noun
 from qa.intent_classifier import DEPARTMENT_MASK, IntentClassifier, features
 from qa.lexicon import Cue, Lexicon, Match
 from qa.question import Question
@@ -23,6 +24,7 @@ YEAR = re.compile(r"(?<!\d)(19\d\d|20\d\d)(?!\d)")
 DEPARTMENT_QUALIFIER = re.compile(r"(?:\bjilin\s+(?:provincial\s+)?|\bprovincial\s+|\bthe\s+|吉林省|吉林|省)$", re.IGNORECASE)
 SUBJECT_CHARS = 12  # a longer leftover is a description, not a name for the subject
 _TOPIC_PIECE = re.compile(r"[\u4e00-\u9fff]+|[A-Za-z0-9][A-Za-z0-9'’\-]*")
+ROLE_REACH = 3  # characters between a department and its role word: 是能源局牵头, the energy bureau leading
 ROLE_CUES = frozenset({Cue.LEAD, Cue.PARTICIPATE, Cue.LEAD_QUESTION, Cue.RESPONSIBLE})
 DEPARTMENT_LIST_INTENTS = frozenset({Intent.DEPT_LEAD, Intent.DEPT_ALL, Intent.DEPT_LEAD_COUNT, Intent.DEPT_ALL_COUNT})
 # Cues that show which language frames the question (an English term in a Chinese question,
@@ -39,6 +41,7 @@ class Understanding:
     intent: Intent
     departments: tuple[Department, ...] = ()
     measures: tuple[int, ...] = ()
+    tasks: tuple[str, ...] = ()  # task numbers as printed where they are not whole numbers: 2.3
     parts: tuple[int, ...] = ()
     subsections: tuple[int, ...] = ()
     topic: str = ""  # the question without department names, references and cue words
@@ -47,6 +50,7 @@ class Understanding:
     ordinal: int | None = None  # "第二条呢" in a follow-up: the n-th citation of the previous answer
     step: int | None = None  # "下一条呢" in a follow-up: the measure after (+1) or before (-1) the previous answer's
     cues: frozenset[Cue] = frozenset()
+    counted: str = ""  # what a how-many question counts when it is neither tasks nor departments: jobs, 游客
     years: tuple[int, ...] = ()  # years the question names
     line_ref: bool = False  # asks about a line or page number
     documents: frozenset[str] = frozenset()  # the documents the question is limited to; empty: the whole library
@@ -147,10 +151,13 @@ class QuestionReader:
             question.text[m.start : m.end] for m in matches
         }
         language = frame_language(question.text, matches, words)
+        counted = counted_noun(scan.masked, language)
+        if counted:
+            cues = cues | {Cue.FIGURE}
         signals = Signals(
             cues=cues,
             departments=len(departments),
-            measures=len(references.measures),
+            measures=len(references.measures) + len(references.tasks),
             scope_refs=len(references.parts) + len(references.subsections),
             line_ref=references.lines,
             ordinal=references.ordinal is not None or references.step is not None,
@@ -163,6 +170,8 @@ class QuestionReader:
             intent = self.classifier.predict(scan.features()) if self.classifier is not None else Intent.TOPIC
         if intent is Intent.YES_NO:
             departments = scan.asked_about_first()
+            if role := scan.role_next_to(departments[0]):
+                cues = (cues - ROLE_CUES) | {role}
         return Understanding(
             question=question,
             language=language,
@@ -170,6 +179,7 @@ class QuestionReader:
             departments=departments,
             namesakes=tuple(scan.namesakes[d] for d in departments),
             measures=references.measures,
+            tasks=references.tasks,
             parts=references.parts,
             subsections=references.subsections,
             topic=topic,
@@ -178,6 +188,7 @@ class QuestionReader:
             ordinal=references.ordinal,
             step=references.step,
             cues=cues,
+            counted=counted,
             years=tuple(int(y) for y in YEAR.findall(question.text)),
             line_ref=references.lines,
         )
@@ -207,11 +218,18 @@ class _Scan:
         if not role:
             return self.departments
 
-        def distance(span: tuple[int, int]) -> int:
-            return min(max(m.start - span[1], span[0] - m.end, 0) for m in role)
-
-        order = sorted(range(len(self.departments)), key=lambda i: distance(self.first_spans[i]))
+        order = sorted(range(len(self.departments)), key=lambda i: min(_gap(self.first_spans[i], m) for m in role))
         return tuple(self.departments[i] for i in order)
+
+    def role_next_to(self, department: Department) -> Cue | None:
+        """The role word standing next to the department a yes/no question asks about: in
+        "配合中电投集团建热电厂，是能源局牵头吗？" 配合 describes the project, 牵头 the department."""
+        span = self.first_spans[self.departments.index(department)]
+        role = [m for m in self.matches if m.cue in ROLE_CUES]
+        if not role:
+            return None
+        nearest = min(role, key=lambda m: _gap(span, m))
+        return nearest.cue if _gap(span, nearest) <= ROLE_REACH else None
 
     def features(self) -> list[str]:
         """The wording with departments masked, and the cues: the classifier learns phrasing, not names."""
@@ -230,3 +248,8 @@ def _mask(text: str, spans: list[tuple[int, int]]) -> str:
     for start, end in sorted(spans, reverse=True):
         text = text[:start] + DEPARTMENT_MASK + text[end:]
     return text
+
+
+def _gap(span: tuple[int, int], match: Match) -> int:
+    """Characters between a department's span and a cue word; 0 where they touch or overlap."""
+    return max(match.start - span[1], span[0] - match.end, 0)

@@ -30,6 +30,7 @@ QuestionText = Annotated[
 # keeps the fuzzy suggestions for an unknown name cheap.
 MAX_NAME_CHARS = 200
 MAX_DOCUMENT_ID_CHARS = 80
+MAX_TASK_NUMBER_CHARS = 24  # 第一百二十三条 and 二.十一.12 fit with room to spare
 MAX_SCOPED_DOCUMENTS = 50
 
 
@@ -52,8 +53,10 @@ class MeasureRole(str, Enum):
 
 
 class Measure(BaseModel):
+    id: str = Field(description="The passage: document id # task number (jilin-…#91)")
     document: str
-    measure: int
+    number: str = Field(description="The task number as printed (91, 2.3, 第十二条), or its id within the document (二.一.1)")
+    measure: int | None = Field(description="The task number where it is a whole number; null for 2.3 or 二.一.1")
     part: str
     subsection: str
     text: str = Field(description="The measure as written, with its department parenthesis")
@@ -65,9 +68,11 @@ class Measure(BaseModel):
 
     @classmethod
     def of(cls, passage: Passage) -> Measure:
-        assert passage.measure is not None, "only numbered measures are Measures"
+        assert passage.kind is PassageKind.MEASURE, "only numbered tasks are Measures"
         return cls(
+            id=passage.id,
             document=passage.document,
+            number=passage.reference or passage.number,
             measure=passage.measure,
             part=passage.part,
             subsection=passage.subsection,

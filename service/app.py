@@ -28,6 +28,7 @@ from corpus.library import Library, LibraryError
 from corpus.models import Document
 from qa.answer import Answer
 from qa.pipeline import QAPipeline
+from qa.redis_store import open_state_store
 from qa.settings import Settings
 from service.admin import build_admin_router
 from service.answer_tracking import TrackedAsker
@@ -35,6 +36,7 @@ from service.api_models import (
     INVALID,
     MAX_DOCUMENT_ID_CHARS,
     MAX_NAME_CHARS,
+    MAX_TASK_NUMBER_CHARS,
     NOT_FOUND,
     NOT_READY,
     TOO_LARGE,
@@ -93,7 +95,8 @@ def create_app_from_env() -> FastAPI:
 
 def create_app(settings: Settings, pipeline: QAPipeline | None = None) -> FastAPI:
     configure_json_logging()
-    holder = PipelineHolder(pipeline)
+    state = open_state_store(settings)  # conversations, chat replies and nonces: shared by the replicas on Redis
+    holder = PipelineHolder(pipeline, state_store=state)
     unanswered = InMemoryUnanswered()
     asker = TrackedAsker(holder, unanswered)
 
@@ -133,7 +136,7 @@ def create_app(settings: Settings, pipeline: QAPipeline | None = None) -> FastAP
     app.add_middleware(RequestLogMiddleware)
 
     app.include_router(build_api_router(holder, asker))
-    app.include_router(build_wechat_router(settings, asker))
+    app.include_router(build_wechat_router(settings, asker, state=state))
     app.include_router(build_openai_router(asker))
     if settings.admin_token:
         app.include_router(build_admin_router(settings.admin_token, unanswered))
@@ -251,7 +254,10 @@ def build_api_router(holder: PipelineHolder, asker: Asker) -> APIRouter:
     @router.get("/measures/{number}", response_model=Measure, responses=LOOKUP_ERRORS, tags=["library"])
     def measure(
         library: LoadedLibrary,
-        number: int,
+        number: Annotated[
+            str,
+            PathParameter(max_length=MAX_TASK_NUMBER_CHARS, description="The task's number as printed (91, 2.3, 第十二条) or its id within the document (二.一.1)"),
+        ],
         document: Annotated[
             str | None,
             Query(max_length=MAX_DOCUMENT_ID_CHARS, description="The document's id; needed only when the library holds several"),
@@ -259,7 +265,7 @@ def build_api_router(holder: PipelineHolder, asker: Asker) -> APIRouter:
     ) -> Measure:
         """One numbered measure with its text and responsible departments."""
         source = find_document(library, document)
-        passage = source.measure(number)
+        passage = source.measure(int(number)) if number.isdigit() else source.task(number)
         if passage is None:
             numbers = [m.measure for m in source.measures if m.measure is not None]
             span = f"; its measures are numbered {min(numbers)} to {max(numbers)}" if numbers else ""

@@ -49,7 +49,7 @@ def service_process(
     log_level: str = "warning",
 ) -> Iterator[RunningService]:
     """`uvicorn --factory app` with exactly `env`, yielded once `ready_path` answers 200; stopped on exit."""
-    port = _free_port()
+    port = free_port()
     command = [sys.executable, "-m", "uvicorn", "--factory", app, "--host", HOST, "--port", str(port), "--log-level", log_level]
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(command, cwd=cwd, env=dict(env), stdout=log, stderr=subprocess.STDOUT)
@@ -99,7 +99,7 @@ def load_failed(not_ready_body: str) -> bool:
         return False
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind((HOST, 0))
         return probe.getsockname()[1]

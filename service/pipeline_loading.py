@@ -7,6 +7,7 @@ from collections.abc import Callable
 from corpus.library import Library
 from qa.pipeline import QAPipeline
 from qa.settings import Settings
+from qa.state_store import StateStore
 
 logger = logging.getLogger(__name__)
 
@@ -37,11 +38,14 @@ class IndexBuildProgress:
         return done * QUARTERS // max(self.passages, 1)
 
 
-def build_pipeline(settings: Settings, library: Library, progress: Progress) -> QAPipeline:
-    """Open (or build) the search index over the library the service loaded for its lookups, and warm the pipeline up."""
+def build_pipeline(settings: Settings, library: Library, progress: Progress, state_store: StateStore | None = None) -> QAPipeline:
+    """Open (or build) the search index over the library the service loaded for its lookups, and warm the pipeline up;
+    its conversations live in `state_store`."""
     progress(f"loading index ({len(library.passages)} passages)")
     logger.info("loading index (%d passages)…", len(library.passages))
-    pipeline = QAPipeline.from_settings(settings, progress=IndexBuildProgress(len(library.passages), progress), library=library)
+    pipeline = QAPipeline.from_settings(
+        settings, progress=IndexBuildProgress(len(library.passages), progress), library=library, state_store=state_store
+    )
     progress("warming up")
     pipeline.warm_up()  # ready means ready: the first users do not pay for lazy loading
     return pipeline

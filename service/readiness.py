@@ -12,9 +12,11 @@ import time
 from collections.abc import Callable, Sequence
 
 from corpus.library import Library
+from index.encoders import preload_encoders
 from qa.answer import Answer
 from qa.pipeline import QAPipeline
 from qa.settings import Settings
+from qa.state_store import InMemoryStateStore, StateStore
 from service.error_text import without_paths
 from service.api_models import Readiness
 from service.pipeline_loading import build_pipeline
@@ -39,8 +41,12 @@ class PipelineNotReady(RuntimeError):
 
 
 class PipelineHolder:
-    def __init__(self, pipeline: QAPipeline | None = None, clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self, pipeline: QAPipeline | None = None, clock: Callable[[], float] = time.monotonic, state_store: StateStore | None = None
+    ):
         self._clock = clock
+        # Where the pipelines it builds keep conversations: they carry over when a reload swaps the pipeline.
+        self._state_store = state_store or InMemoryStateStore()
         self._started = clock()
         self._ended: float | None = None  # when loading succeeded or failed: the elapsed time stops there
         self._pipeline = pipeline
@@ -55,9 +61,10 @@ class PipelineHolder:
         try:
             self._phase = "loading library"
             logger.info("loading library")
+            preload_encoders(settings.encoder_specs)
             self._library = Library.load(settings.library_path)
             part = "index"
-            self._pipeline = build_pipeline(settings, self._library, self._set_phase)
+            self._pipeline = build_pipeline(settings, self._library, self._set_phase, self._state_store)
             self._ended = self._clock()
             self._phase = "ready"
             logger.info("ready in %.1f s", self.elapsed_seconds)
@@ -104,9 +111,7 @@ class PipelineHolder:
             logger.info("reloading the library")
             started = self._clock()
             library = Library.load(settings.library_path)
-            pipeline = build_pipeline(settings, library, lambda phase: None)
-            if self._pipeline is not None:
-                pipeline.memory = self._pipeline.memory  # conversations carry over to the new library
+            pipeline = build_pipeline(settings, library, lambda phase: None, self._state_store)
             self._library, self._pipeline = library, pipeline
             self._failure, self._phase = None, "ready"
             logger.info("reloaded in %.1f s: %d documents", self._clock() - started, len(library.documents))

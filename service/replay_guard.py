@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 
+from qa.state_store import InMemoryStateStore, StateStore
 from service.wechat_crypto import MAX_CLOCK_SKEW_SECONDS
 
 
@@ -20,35 +20,32 @@ class ReplayedCallback(Exception):
 
 
 class ReplayGuard:
-    """Remembers each (timestamp, nonce) until its timestamp is too old to pass the freshness check,
-    and at most max_entries of them, so a flood of signed callbacks cannot exhaust memory.
+    """Remembers each (timestamp, nonce) in the store until its timestamp is too old to pass the
+    freshness check: with a store the replicas share, a replay sent to another replica is refused too.
+    The embedded store keeps at most max_entries, so a flood of signed callbacks cannot exhaust memory.
 
-    Called on the event loop only, after the signature and the timestamp have been checked."""
+    Called after the signature and the timestamp have been checked."""
 
     def __init__(
         self,
         window_seconds: float = MAX_CLOCK_SKEW_SECONDS,
         max_entries: int = 10_000,
         clock: Callable[[], float] = time.time,
+        store: StateStore | None = None,
+        namespace: str = "replay",
     ) -> None:
         self._window = window_seconds
-        self._max_entries = max_entries
         self._clock = clock
-        self._seen: OrderedDict[tuple[str, str], tuple[bytes, float]] = OrderedDict()
+        self._store = store or InMemoryStateStore(max_entries)
+        self._namespace = namespace
 
     def check(self, timestamp: str, nonce: str, body: bytes) -> None:
-        self._forget_expired()
         digest = hashlib.sha256(body).digest()
-        key = (timestamp, nonce)
-        seen = self._seen.get(key)
-        if seen is None:
-            self._seen[key] = (digest, int(timestamp) + self._window)
-            while len(self._seen) > self._max_entries:
-                self._seen.popitem(last=False)
-        elif seen[0] != digest:
+        key = f"{self._namespace}:{timestamp}:{nonce}"
+        # At least a second: a timestamp at the window's very edge has just passed the check.
+        remember_seconds = max(int(timestamp) + self._window - self._clock(), 1.0)
+        if self._store.put_if_absent(key, digest, remember_seconds):
+            return
+        # None: forgotten since, as the window closed; the check it passed a moment ago stands.
+        if self._store.get(key) not in (digest, None):
             raise ReplayedCallback("this timestamp and nonce were already used for another message")
-
-    def _forget_expired(self) -> None:
-        now = self._clock()
-        while self._seen and next(iter(self._seen.values()))[1] < now:
-            self._seen.popitem(last=False)

@@ -23,8 +23,10 @@ from fastapi.responses import PlainTextResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from qa.answer import Answer
+from qa.json_fields import from_json_value, to_json_value
 from qa.pipeline import MAX_QUESTION_CHARS
 from qa.settings import Settings
+from qa.state_store import InMemoryStateStore, StateStore
 from service.api_models import RETRY_AFTER, TOO_LARGE
 from service.chat_format import format_for_chat
 from service.conversations import Channel, conversation_id
@@ -44,6 +46,11 @@ logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 64 * 1024  # WeChat callbacks are a few hundred bytes; the app caps the routes' bodies at this
 FETCH_WORDS = frozenset({"结果", "?", "？", "result"})
+POLL_SECONDS = 0.05  # how often a retry reaching another replica than the one running it reads the store
+KEYS_PER_QUESTION = 3  # in the store: the reply, the conversation's latest question, the delivered flag
+# How long a claim on a message holds before its answer is in: a replica that dies while running it frees
+# the message for a retry elsewhere after this long (a run taking longer might run twice).
+CLAIM_LEASE_SECONDS = 120.0
 
 WELCOME = (
     "欢迎使用政策问答！直接输入问题即可查询政策文件中的措施和责任部门，例如：\n"
@@ -103,19 +110,47 @@ class FetchStatus(enum.Enum):
     STILL_RUNNING = "still_running"
 
 
+class ReplyState(str, enum.Enum):
+    RUNNING = "running"
+    ANSWERED = "answered"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class _Reply:
+    """What the store says of one message: shared by the replica that runs it and those that wait for it."""
+
+    state: ReplyState
+    answer: Answer | None = None
+
+    def to_json(self) -> bytes:
+        return json.dumps(to_json_value(self), ensure_ascii=False).encode()
+
+    @classmethod
+    def from_json(cls, data: bytes) -> _Reply:
+        return from_json_value(cls, json.loads(data))
+
+
+class AskFailed(RuntimeError):
+    """Running the question failed: logged once where it ran, and reported to every retry, on any
+    replica, without running it again."""
+
+
 @dataclass
 class _Question:
     task: asyncio.Task[Answer]
-    conversation_id: str
     asked_at: float
-    delivered: bool = False
 
 
 class ReplyCoordinator:
-    """Runs each question once, however often WeChat retries it, and keeps late answers for a while.
+    """Runs each question once, however often WeChat retries it and whichever replica the retry reaches,
+    and keeps late answers for a while.
 
-    Keys name one message (see reply_key). Entries live for ttl_seconds, and at most max_entries
-    are kept, so a flood of messages cannot exhaust memory.
+    Keys name one message (see reply_key). The replica that first claims a key in the store runs the
+    question as a task of its own and writes the answer there; a retry reaching another replica reads
+    the store until the answer is in or the deadline passes. Entries live for ttl_seconds; this
+    replica's tasks (and the embedded store) keep at most max_entries, so a flood of messages cannot
+    exhaust memory.
     """
 
     def __init__(
@@ -125,40 +160,57 @@ class ReplyCoordinator:
         ttl_seconds: float = 600,
         max_entries: int = 2000,
         clock: Callable[[], float] = time.monotonic,
+        store: StateStore | None = None,
+        namespace: str = "reply",
     ) -> None:
         self._asker = asker
         self._deadline = deadline_seconds
         self._ttl = ttl_seconds
         self._max_entries = max_entries
         self._clock = clock
-        self._questions: OrderedDict[str, _Question] = OrderedDict()
-        self._latest_by_conversation: dict[str, str] = {}
+        self._store = store or InMemoryStateStore(max_entries * KEYS_PER_QUESTION, clock)
+        self._namespace = namespace
+        self._questions: OrderedDict[str, _Question] = OrderedDict()  # the questions this replica runs
         # The event loop holds tasks only weakly; an evicted entry must not let a running task be collected.
         self._running: set[asyncio.Task[Answer]] = set()
 
     async def answer(self, key: str, conversation_id: str, question: str) -> Answer | None:
         """The answer if it is ready within the deadline, else None while it keeps computing."""
         self._evict()
-        entry = self._questions.get(key)
-        if entry is None:
-            task = asyncio.create_task(run_in_threadpool(self._asker.ask, question, conversation_id=conversation_id))
+        already_claimed = key in self._questions or not self._store.put_if_absent(
+            self._reply_key(key), _Reply(ReplyState.RUNNING).to_json(), min(CLAIM_LEASE_SECONDS, self._ttl)
+        )
+        if not already_claimed:
+            self._store.put(self._latest_key(conversation_id), key.encode(), self._ttl)
+            task = asyncio.create_task(run_in_threadpool(self._run, key, question, conversation_id))
             self._running.add(task)
             task.add_done_callback(self._finished)
-            entry = _Question(task, conversation_id, self._clock())
-            self._questions[key] = entry
-            self._latest_by_conversation[conversation_id] = key
+            self._questions[key] = _Question(task, self._clock())
             self._evict()
-        return await self._wait(entry)
+        return await self._wait(key)
 
     async def fetch(self, conversation_id: str) -> Answer | FetchStatus:
         """The latest question's answer if it was not delivered yet."""
         self._evict()
-        key = self._latest_by_conversation.get(conversation_id)
-        entry = self._questions.get(key) if key else None
-        if entry is None or entry.delivered:
+        latest = self._store.get(self._latest_key(conversation_id))
+        if latest is None:
             return FetchStatus.NOTHING_PENDING
-        answer = await self._wait(entry)
+        key = latest.decode()
+        forgotten = key not in self._questions and self._store.get(self._reply_key(key)) is None
+        if forgotten or self._store.get(self._delivered_key(key)) is not None:
+            return FetchStatus.NOTHING_PENDING
+        answer = await self._wait(key)
         return FetchStatus.STILL_RUNNING if answer is None else answer
+
+    def _run(self, key: str, question: str, conversation_id: str) -> Answer:
+        """In a worker thread: the pipeline's answer, written to the store for the other replicas."""
+        try:
+            answer = self._asker.ask(question, conversation_id=conversation_id)
+        except Exception:
+            self._store.put(self._reply_key(key), _Reply(ReplyState.FAILED).to_json(), self._ttl)
+            raise
+        self._store.put(self._reply_key(key), _Reply(ReplyState.ANSWERED, answer).to_json(), self._ttl)
+        return answer
 
     def _finished(self, task: asyncio.Task[Answer]) -> None:
         self._running.discard(task)
@@ -166,13 +218,43 @@ class ReplyCoordinator:
         if not task.cancelled() and task.exception() is not None:
             logger.error("answering a chat question failed", exc_info=task.exception())
 
-    async def _wait(self, entry: _Question) -> Answer | None:
-        await asyncio.wait({entry.task}, timeout=self._deadline)
-        if not entry.task.done():
-            return None
-        answer = entry.task.result()  # a failed ask raises here, for every retry, without running again
-        entry.delivered = True
+    async def _wait(self, key: str) -> Answer | None:
+        """The answer within the deadline, from this replica's task or else from the store; None if not
+        ready by then. A failed ask raises here, for every retry, without running again."""
+        entry = self._questions.get(key)
+        if entry is not None:
+            await asyncio.wait({entry.task}, timeout=self._deadline)
+            if entry.task.done() and entry.task.exception() is not None:
+                raise AskFailed("answering this chat question failed") from entry.task.exception()
+            answer = entry.task.result() if entry.task.done() else None
+        else:
+            answer = await self._answer_in_store(key)
+        if answer is not None:
+            self._store.put(self._delivered_key(key), b"1", self._ttl)
         return answer
+
+    async def _answer_in_store(self, key: str) -> Answer | None:
+        loop = asyncio.get_running_loop()
+        give_up_at = loop.time() + self._deadline
+        while True:
+            data = self._store.get(self._reply_key(key))
+            if data is None:
+                return None  # forgotten: expired, or evicted from a bounded store
+            reply = _Reply.from_json(data)
+            if reply.state is ReplyState.FAILED:
+                raise AskFailed("answering this chat question failed on the replica that ran it")
+            if reply.state is ReplyState.ANSWERED or loop.time() >= give_up_at:
+                return reply.answer
+            await asyncio.sleep(POLL_SECONDS)
+
+    def _reply_key(self, key: str) -> str:
+        return f"{self._namespace}:{key}"
+
+    def _delivered_key(self, key: str) -> str:
+        return f"{self._namespace}-delivered:{key}"
+
+    def _latest_key(self, conversation_id: str) -> str:
+        return f"{self._namespace}-latest:{conversation_id}"
 
     def _evict(self) -> None:
         expired_before = self._clock() - self._ttl
@@ -181,8 +263,6 @@ class ReplyCoordinator:
             if oldest.asked_at >= expired_before and len(self._questions) <= self._max_entries:
                 break
             del self._questions[key]
-            if self._latest_by_conversation.get(oldest.conversation_id) == key:
-                del self._latest_by_conversation[oldest.conversation_id]
 
 
 class MalformedMessage(ValueError):
@@ -328,7 +408,10 @@ class _Conversation:
             if question.strip().lower() in FETCH_WORDS:
                 return await self._fetch(conversation, "en" if question.strip().lower() == "result" else "zh")
             answer = await self.coordinator.answer(reply_key(message, question), conversation, question)
-        except Exception:  # already logged by the coordinator
+        except AskFailed:  # logged once, where the question ran
+            return ASK_FAILED
+        except Exception:  # the store failed us
+            logger.exception("replying to a chat message failed")
             return ASK_FAILED
         return None if answer is None else format_for_chat(answer, self.public_url)
 
@@ -341,18 +424,21 @@ class _Conversation:
         return format_for_chat(outcome, self.public_url)
 
 
-def build_wechat_router(settings: Settings, asker: Asker, clock: Callable[[], float] = time.time) -> APIRouter:
+def build_wechat_router(
+    settings: Settings, asker: Asker, clock: Callable[[], float] = time.time, state: StateStore | None = None
+) -> APIRouter:
+    """`state`: where replies and nonces live, shared with the other replicas; None: each part keeps its own in the process."""
     router = APIRouter(prefix="/wechat", tags=["wechat"])
     mp_crypto = _build_crypto(settings, ("wechat_token", "wechat_aes_key", "wechat_appid"), clock)
     work_crypto = _build_crypto(settings, ("wecom_token", "wecom_aes_key", "wecom_corp_id"), clock)
-    mp_chat = _Conversation(
-        ReplyCoordinator(asker, settings.reply_deadline_seconds), settings.public_url, Channel.WECHAT_MP
-    )
-    work_chat = _Conversation(
-        ReplyCoordinator(asker, settings.reply_deadline_seconds), settings.public_url, Channel.WECOM
-    )
-    mp_replays = ReplayGuard(clock=clock)
-    work_replays = ReplayGuard(clock=clock)
+
+    def chat(channel: Channel) -> _Conversation:
+        coordinator = ReplyCoordinator(asker, settings.reply_deadline_seconds, store=state, namespace=f"reply:{channel.value}")
+        return _Conversation(coordinator, settings.public_url, channel)
+
+    mp_chat, work_chat = chat(Channel.WECHAT_MP), chat(Channel.WECOM)
+    mp_replays = ReplayGuard(clock=clock, store=state, namespace=f"replay:{Channel.WECHAT_MP.value}")
+    work_replays = ReplayGuard(clock=clock, store=state, namespace=f"replay:{Channel.WECOM.value}")
 
     def require_mp_token() -> str:
         if not settings.wechat_token:

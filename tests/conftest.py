@@ -5,13 +5,17 @@ import os
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 
 import httpx
 import pytest
 
+from qa.redis_store import RedisStateStore
+from qa.state_store import InMemoryStateStore, StateStore
 from service.child_process import RunningService, load_failed
 from tests.live_server import REPO_ROOT, start_server, start_service
+from tests.redis_server import REDIS_SERVER, running_redis
 
 SERVICE_APP = "service.app:create_app_from_env"
 # A test using any of these builds the session's index or a service on it: it belongs to the integration tier.
@@ -88,6 +92,26 @@ def wait_until_ready(url: str) -> None:
         if time.monotonic() > deadline:
             pytest.fail(f"the service was not ready within {READY_TIMEOUT_SECONDS} s: {response.text}")
         time.sleep(0.5)
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """Debian's redis-server on a free 127.0.0.1 port for the session; tests share it under keys of their own."""
+    if not REDIS_SERVER.exists():
+        pytest.skip(f"{REDIS_SERVER} is not installed (apt-get install redis-server; ./scripts/test installs it)")
+    with running_redis() as url:
+        yield url
+
+
+@pytest.fixture(params=["memory", pytest.param("redis", marks=pytest.mark.redis)])
+def state_store(request: pytest.FixtureRequest) -> Iterator[StateStore]:
+    """Each test twice: on the embedded store, and on Redis under a key prefix of its own."""
+    if request.param == "memory":
+        yield InMemoryStateStore()
+        return
+    store = RedisStateStore.connect(request.getfixturevalue("redis_url"), prefix=f"test-{uuid.uuid4().hex}:")
+    yield store
+    store.close()
 
 
 @pytest.fixture(scope="session")

@@ -17,6 +17,7 @@ def citation(measure: int | None, lead: str | None = None) -> Citation:
     number = str(measure) if measure is not None else ""
     return Citation(
         id=f"{DOCUMENT}#{number or 'preamble@1'}",
+        label=f"第{number}条" if number else "",
         document=DOCUMENT,
         title="",
         doc_number="",

@@ -79,8 +79,14 @@ def test_an_unknown_measure_is_not_found(api: httpx.Client, number: int) -> None
     assert detail == f"jilin-northeast-revitalization-2014 has no measure {number}; its measures are numbered 1 to 139"
 
 
-def test_a_measure_number_must_be_a_number(api: httpx.Client) -> None:
-    assert validation_message(api.get("/measures/ninety-one")).startswith("number: Input should be a valid integer")
+def test_a_task_number_no_document_prints_is_not_found(api: httpx.Client) -> None:
+    detail = error_detail(api.get("/measures/ninety-one"), 404)
+
+    assert detail.startswith("jilin-northeast-revitalization-2014 has no measure ninety-one")
+
+
+def test_a_task_number_is_bounded(api: httpx.Client) -> None:
+    validation_message(api.get("/measures/" + "1" * 25))
 
 
 def test_an_unknown_document_is_not_found(api: httpx.Client) -> None:

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from rank_bm25 import BM25Okapi
 
-from index.bm25 import BM25Method, BM25Retriever
+from index.bm25 import BM25Method, BM25Retriever, best_rows
 from index.tokenizer import Tokenizer
 
 CORPUS = Path(__file__).parents[1] / "corpus/documents/jilin-northeast-revitalization-2014.txt"
@@ -132,3 +132,24 @@ def test_method_names_parse_and_unknown_ones_list_the_valid_ones(corpus_tokens):
 def test_a_corpus_without_tokens_is_rejected():
     with pytest.raises(ValueError):
         BM25Retriever.build([[], []])
+
+
+def test_best_rows_are_the_highest_positive_scores(corpus_tokens, question_tokens):
+    retriever = BM25Retriever.build(corpus_tokens)
+    for tokens in question_tokens:
+        scores = retriever.scores(tokens)
+        matched = np.flatnonzero(scores > 0)
+        assert sorted(best_rows(scores, 200).tolist()) == matched.tolist()
+        best = best_rows(scores, 5)
+        assert len(best) == min(5, len(matched))
+        if len(matched) > 5:
+            assert scores[best].min() >= np.sort(scores[matched])[-5]
+
+
+def test_best_rows_keep_to_the_rows_allowed(corpus_tokens, tokenizer):
+    scores = BM25Retriever.build(corpus_tokens).scores(tokenizer.tokenize("国家开发银行棚户区专项贷款"))
+    allowed = np.arange(0, 139, 2)
+    best = best_rows(scores, 3, allowed)
+    assert set(best.tolist()) <= set(allowed.tolist()) and np.all(scores[best] > 0)
+    assert sorted(scores[best].tolist()) == sorted(scores[allowed])[-3:]
+    assert best_rows(np.zeros(139, dtype=np.float32), 10).shape == (0,)

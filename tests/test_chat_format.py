@@ -39,6 +39,7 @@ def corpus_citations() -> dict[int, Citation]:
             departments = responsible.group(1).split("、") if responsible else []
             citations[int(match.group(1))] = Citation(
                 id=f"{DOCUMENT_ID}#{match.group(1)}",
+                label=f"第{match.group(1)}条",
                 document=DOCUMENT_ID,
                 title="",
                 doc_number="",
@@ -75,6 +76,8 @@ SHANTYTOWN_LABELS = {
 def shantytown_answer(language: str = "zh", question: str = "") -> Answer:
     """What the pipeline says about financing shantytown renovation: measures 91–94."""
     citations = [corpus_citation(n) for n in (91, 92, 93, 94)]
+    if language == "en":
+        citations = [c.model_copy(update={"label": f"No. {c.number}"}) for c in citations]
     leads: dict[str, list[str]] = {}
     for c in citations:
         leads.setdefault(c.lead_department, []).append(c.number)

@@ -89,6 +89,9 @@ def test_a_document_added_while_questions_are_answered(service, changchun_docx):
     scoped = httpx.post(f"{service}/ask", json={"question": "谁牵头改造老旧管网？", "documents": [CHANGCHUN]}).json()
     assert {c["document"] for c in scoped["citations"]} == {CHANGCHUN}
     assert httpx.post(f"{service}/ask", json={"question": "谁牵头？", "documents": ["no-such"]}).status_code == 404
+    # a task numbered afresh under its headings is looked up by its id within the document, as printed
+    task = httpx.get(f"{service}/measures/二.二.1", params={"document": CHANGCHUN}).json()
+    assert task["lead_department"] == "市住房城乡建设局" and task["body"].startswith("改造老旧管网")
 
     removed = httpx.delete(f"{service}/documents/{CHANGCHUN}", headers=ADMIN, timeout=300)
     assert removed.status_code == 200 and removed.json()["documents"] == 1

@@ -8,6 +8,7 @@ import math
 import pytest
 
 from eval.abstention_evaluator import AbstentionEvaluator
+from eval.corpus_departments import GOLD_DOCUMENT_ID
 from eval.count_evaluator import CountEvaluator
 from eval.exact_set_evaluator import ExactSetEvaluator
 from eval.gate import FLOORS_PATH, check_floors, load_floors
@@ -130,7 +131,7 @@ def test_lead_evaluator_scope():
         answer([53]),
         answer([]),
     ]
-    assert LeadEvaluator(CORPUS_LEADS)(rows, answers) == {"lead_accuracy": 3 / 5}
+    assert LeadEvaluator({GOLD_DOCUMENT_ID: CORPUS_LEADS})(rows, answers) == {"lead_accuracy": 3 / 5}
 
 
 def test_exact_set():
@@ -192,7 +193,7 @@ ANSWERS = {
 }
 
 
-def ask(question: str, conversation_id: str | None = None) -> Answer:
+def ask(question: str, conversation_id: str | None = None, document: str = GOLD_DOCUMENT_ID) -> Answer:
     return ANSWERS[question]
 
 

@@ -8,7 +8,10 @@ from collections import Counter
 import pytest
 
 from corpus.departments import DepartmentRegistry
-from eval.corpus_departments import GOLD_DOCUMENT, read_measure_departments
+from corpus.models import PASSAGE_ID_SEPARATOR, PassageKind
+from corpus.parser import parse_source
+from corpus.readers import read_source
+from eval.corpus_departments import GOLD_DOCUMENT, GOLD_DOCUMENT_ID, read_measure_departments
 from eval.gold import (
     COUNT_KINDS,
     DEPARTMENT_KINDS,
@@ -21,6 +24,8 @@ from eval.gold import (
     GoldQuestion,
     load_gold,
 )
+from tests.documents import DOCUMENTS, write_document
+from tests.documents.model import BODY_START_LENGTH, expected_parse
 
 FIELDS = {"id", "q", "lang", "kind", "relevant", "related", "lead", "count"}
 MEASURE_COUNT = 139
@@ -51,9 +56,14 @@ def corpus_departments() -> dict[int, list[str]]:
 CORPUS = corpus_departments()
 
 
+def about_gold_document(questions: list[GoldQuestion]) -> list[GoldQuestion]:
+    return [question for question in questions if question.document == GOLD_DOCUMENT_ID]
+
+
 @pytest.fixture(scope="module")
 def gold() -> list[GoldQuestion]:
-    return load_gold(GOLD_PATH)
+    """The fitted part's questions about the Jilin document; those about other documents are checked below."""
+    return about_gold_document(load_gold(GOLD_PATH))
 
 
 def expected_relevant(question: GoldQuestion) -> list[int]:
@@ -77,7 +87,8 @@ def test_every_line_has_exactly_the_schema_fields():
     for line_number, line in enumerate(GOLD_PATH.read_text(encoding="utf-8").splitlines(), start=1):
         row = json.loads(line)
         optional = {"expect"} if row["kind"] in ("yes_no", "either_or") else {"context"} if row["kind"] == "follow_up" else set()
-        assert set(row) == FIELDS | optional, f"line {line_number}"
+        assert set(row) == FIELDS | optional | ({"document"} if "document" in row else set()), f"line {line_number}"
+        assert row.get("document") != GOLD_DOCUMENT_ID, f"line {line_number}: the gold document is the default"
 
 
 def test_size_kinds_and_languages(gold):
@@ -169,7 +180,7 @@ TRADITIONAL = str.maketrans("廳辦農會總業濕", "厅办农会总业湿")
 
 @pytest.fixture(scope="module")
 def test_part() -> list[GoldQuestion]:
-    return load_gold(TEST_PATH)
+    return about_gold_document(load_gold(TEST_PATH))
 
 
 @pytest.fixture(scope="module")
@@ -196,7 +207,7 @@ def test_test_part_size_kinds_and_languages(test_part):
 def test_test_part_fields_follow_the_kind():
     for line_number, line in enumerate(TEST_PATH.read_text(encoding="utf-8").splitlines(), start=1):
         record = json.loads(line)
-        expected = set(FIELDS)
+        expected = set(FIELDS) | ({"document"} if "document" in record else set())
         if record["kind"] in VERDICT_KINDS:
             expected.add("expect")
         if record["kind"] == "follow_up":
@@ -297,3 +308,55 @@ def test_load_gold_names_the_malformed_line(tmp_path):
     path.write_text(good + "\n" + good + "\n", encoding="utf-8")
     with pytest.raises(ValueError, match="line 2.*already used on line 1"):
         load_gold(path)
+
+
+# --- questions about the other documents of a library, checked against those documents as written ---
+
+
+@pytest.fixture(scope="module")
+def tasks_by_document(tmp_path_factory) -> dict[str, dict[str, tuple[str | None, tuple[str, ...]]]]:
+    """Per test document, each task's id within the document -> (lead, co-departments), the truth taken
+    from the document's own statement (tests.documents), matched to the parsed tasks in reading order."""
+    folder = tmp_path_factory.mktemp("documents")
+    truth = {}
+    for name, document in DOCUMENTS.items():
+        parsed = parse_source(read_source(write_document(document, folder, "txt")), name)
+        tasks = [passage for passage in parsed.passages if passage.kind is PassageKind.MEASURE]
+        expected = expected_parse(document).tasks
+        assert [task.body[:BODY_START_LENGTH] for task in tasks] == [task.body_start for task in expected], name
+        truth[name] = {
+            task.id.partition(PASSAGE_ID_SEPARATOR)[2]: (written.lead, written.co) for task, written in zip(tasks, expected, strict=True)
+        }
+    return truth
+
+
+def library_questions() -> list[GoldQuestion]:
+    return [question for path in (GOLD_PATH, TEST_PATH) for question in load_gold(path) if question.document != GOLD_DOCUMENT_ID]
+
+
+def test_both_parts_ask_about_every_test_document_in_both_languages():
+    for path in (GOLD_PATH, TEST_PATH):
+        asked = {(question.document, question.lang) for question in load_gold(path) if question.document != GOLD_DOCUMENT_ID}
+        assert asked == {(name, language) for name in DOCUMENTS for language in LANGUAGES}, path.name
+
+
+def test_library_questions_agree_with_their_documents(tasks_by_document):
+    for question in library_questions():
+        tasks = tasks_by_document[question.document]
+        keys = [str(key) for key in question.relevant + question.related]
+        assert keys and set(keys) <= set(tasks), question.id
+        leads = {tasks[str(key)][0] for key in question.relevant}
+        if question.kind in ("dept_lead", "dept_lead_count"):
+            (department,) = question.lead
+            assert keys == [key for key, (lead, _) in tasks.items() if lead == department], question.id
+        elif question.kind in ("dept_all", "dept_all_count"):
+            (department,) = question.lead
+            assert keys == [key for key, (lead, co) in tasks.items() if department in (lead, *co)], question.id
+        else:
+            assert set(question.lead) == leads, question.id
+        if question.kind in COUNT_KINDS:
+            assert question.count == len(question.relevant), question.id
+        if question.kind == "yes_no":
+            assert (question.expect == "yes") == bool(leads & set(question.lead)), question.id
+        if question.kind == "either_or":
+            assert question.expect in leads, question.id

@@ -8,7 +8,17 @@ import pytest
 
 from index.bm25 import BM25Retriever
 from index.tokenizer import Tokenizer
-from index.translate import GLOSSARY_PATH, STOPWORDS, QueryTranslator, english_words, library_vocabulary, word_forms
+from index.store import IndexStore
+from index.translate import (
+    GLOSSARY_PATH,
+    STOPWORDS,
+    QueryTranslator,
+    dictionary_phrases,
+    english_words,
+    library_vocabulary,
+    open_dictionary,
+    word_forms,
+)
 
 CORPUS = Path(__file__).parents[1] / "corpus/documents/jilin-northeast-revitalization-2014.txt"
 MEASURE = re.compile(r"^\s*(\d+)\.(.+)$", re.MULTILINE)
@@ -133,6 +143,15 @@ def test_words_outside_the_glossary_fall_back_to_cc_cedict(translator):
         terms = translator.translate(word)
         assert 1 <= len(terms) <= 2, word
         assert all(re.fullmatch(r"[\u4e00-\u9fff]{2,4}", term) for term in terms), (word, terms)
+
+
+def test_the_dictionary_kept_with_the_index_translates_as_cc_cedict_itself(translator, tmp_path: Path):
+    store = IndexStore(tmp_path)
+    kept = open_dictionary("library-checksum", store)
+    assert kept == dictionary_phrases() == open_dictionary("library-checksum", store, build_missing=False)
+    from_store = QueryTranslator({HOUSING_DEPARTMENT: ["省住房城乡建设厅"]}, dictionary=kept)
+    for text in ("hospital", "kindergarten umbrella", "earthquake relief", "Zhang Wang Liu", "shantytown renovation financing"):
+        assert from_store.translate(text) == translator.translate(text), text
 
 
 def test_surnames_are_not_translated(translator):

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from eval.corpus_departments import GOLD_DOCUMENT_ID
 from eval.gate import check_floors
 from eval.gold import GOLD_PATH, TEST_PATH
 from eval.parts import FITTED, TEST, gated_part, parts_to_run
@@ -39,7 +40,7 @@ class RecordingAsk:
     def __init__(self) -> None:
         self.asked: list[tuple[str, str | None]] = []
 
-    def __call__(self, question: str, *, conversation_id: str | None = None) -> Answer:
+    def __call__(self, question: str, *, conversation_id: str | None = None, document: str = GOLD_DOCUMENT_ID) -> Answer:
         self.asked.append((question, conversation_id))
         return ANSWERS[question]
 

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from index.vectors import VectorIndex
+from index.vectors import HNSWParameters, RowVectors, VectorIndex
 
 
 def unit_rows(count: int, dimension: int, seed: int) -> np.ndarray:
@@ -69,3 +69,84 @@ def test_save_and_load_round_trip(embeddings, tmp_path):
     for query in unit_rows(5, 64, seed=3):
         expected, actual = index.search(query, k=7), loaded.search(query, k=7)
         assert np.array_equal(expected[0], actual[0]) and np.array_equal(expected[1], actual[1])
+
+
+def clustered_rows(count: int, dimension: int, seed: int) -> np.ndarray:
+    """Rows around 50 random centres, as embeddings of related passages lie: approximate search has
+    neighbours to find."""
+    rng = np.random.default_rng(seed)
+    centres = unit_rows(50, dimension, seed + 1)
+    rows = centres[rng.integers(50, size=count)] + rng.standard_normal((count, dimension)).astype(np.float32) * 0.75 / np.sqrt(dimension)
+    return (rows / np.linalg.norm(rows, axis=1, keepdims=True)).astype(np.float32)
+
+
+def test_a_restricted_search_ranks_only_the_rows_allowed(embeddings):
+    index = VectorIndex.build(embeddings)
+    allowed = np.arange(3, 139, 4)
+    for query in unit_rows(10, 64, seed=5):
+        ids, scores = index.search(query, k=10, rows=allowed)
+        dots = embeddings[allowed] @ query
+        assert ids.tolist() == allowed[np.argsort(-dots)[:10]].tolist()
+        assert np.allclose(scores, np.sort(dots)[::-1][:10], atol=1e-5)
+    assert index.search(embeddings[0], k=5, rows=np.array([], dtype=np.int64))[0].shape == (0,)
+
+
+def test_a_wide_restriction_goes_through_the_faiss_selector(monkeypatch, embeddings):
+    index = VectorIndex.build(embeddings)
+    allowed = np.arange(0, 139, 2)
+    narrow = index.search(embeddings[7], k=10, rows=allowed)
+    monkeypatch.setattr("index.vectors.EXACT_RESTRICTION_ROWS", 10)
+    wide = index.search(embeddings[7], k=10, rows=allowed)
+    assert np.array_equal(narrow[0], wide[0]) and np.array_equal(narrow[1], wide[1])
+
+
+def test_similarities_are_bit_for_bit_the_scores_search_gives(embeddings):
+    index = VectorIndex.build(embeddings)
+    query = unit_rows(1, 64, seed=9)[0]
+    ids, scores = index.search(query, k=len(index))
+    searched = dict(zip(ids.tolist(), scores.tolist()))
+    for rows in (ids, ids[:7], np.array([5]), np.array([138, 0, 64])):
+        assert index.similarities(query, rows).tolist() == [searched[row] for row in rows.tolist()]
+
+
+def test_row_vectors_read_rows_across_documents(embeddings):
+    rows = RowVectors([embeddings[:10], embeddings[10:11], embeddings[11:]])
+    assert len(rows) == 139 and rows.dimension == 64
+    wanted = np.array([138, 0, 10, 9, 11, 10])
+    assert np.array_equal(rows.take(wanted), embeddings[wanted])
+    with pytest.raises(ValueError, match="several dimensions"):
+        RowVectors([embeddings, embeddings[:, :32]])
+
+
+def test_approximate_search_finds_the_exact_neighbours_and_scores_them_exactly():
+    rows = clustered_rows(5_000, 64, seed=2)
+    exact, approximate = VectorIndex.build(rows), VectorIndex.build(rows, HNSWParameters(m=16, ef_construction=40, ef_search=256))
+    assert approximate.approximate and not exact.approximate
+    queries = clustered_rows(30, 64, seed=3)
+    found = [approximate.search(query, k=10) for query in queries]
+    recall = np.mean([len(set(ids.tolist()) & set(exact.search(query, k=10)[0].tolist())) / 10 for (ids, _), query in zip(found, queries)])
+    assert recall >= 0.9
+    for (ids, scores), query in zip(found, queries):
+        assert np.array_equal(scores, exact.similarities(query, ids)) and np.all(np.diff(scores) <= 0)
+
+
+def test_approximate_search_keeps_to_a_restriction():
+    rows = clustered_rows(5_000, 64, seed=4)
+    approximate = VectorIndex.build(rows, HNSWParameters(m=16, ef_construction=40, ef_search=256))
+    for allowed in (np.arange(0, 5_000, 3), np.arange(100, 130)):
+        ids, _ = approximate.search(rows[101], k=10, rows=allowed)
+        assert len(ids) == 10 and set(ids.tolist()) <= set(allowed.tolist())
+
+
+def test_an_approximate_index_loads_with_its_vectors(tmp_path):
+    rows = clustered_rows(2_000, 32, seed=6)
+    parameters = HNSWParameters(m=16, ef_construction=40, ef_search=64)
+    built = VectorIndex.build(RowVectors([rows[:700], rows[700:]]), parameters)
+    built.save(tmp_path / "hnsw.faiss")
+    loaded = VectorIndex.load(tmp_path / "hnsw.faiss", RowVectors([rows]), parameters.ef_search)
+    for query in rows[:5]:
+        assert all(np.array_equal(a, b) for a, b in zip(built.search(query, k=10), loaded.search(query, k=10)))
+    with pytest.raises(ValueError, match="exact vectors"):
+        VectorIndex.load(tmp_path / "hnsw.faiss")
+    with pytest.raises(ValueError, match="exact vectors"):
+        VectorIndex.load(tmp_path / "hnsw.faiss", RowVectors([rows[:10]]), parameters.ef_search)

@@ -130,7 +130,7 @@ def test_a_chinese_question_shows_a_card_per_measure_with_the_lead_marked(page: 
 def test_an_english_question_gets_english_cards(page: Page) -> None:
     page.get_by_role("button", name=SHANTYTOWN_EN).click()
 
-    expect_shantytown_cards(page, "Measure {}", "Lead")
+    expect_shantytown_cards(page, "No. {}", "Lead")
     expect(page.locator('[data-measure="91"] .lead')).to_contain_text("China Development Bank")
     expect_direct_answer_above_the_cards(page, direct_for(page, SHANTYTOWN_EN))
     save_screenshot(page, "answer-en.png")

@@ -3,7 +3,6 @@
 // Card labels follow the answer's language; the rest of the page stays Chinese.
 const LABELS = {
   zh: {
-    measure: (n) => `第${n}条`,
     lead: "牵头",
     others: "配合部门",
     noDepartments: "未列明责任部门",
@@ -12,7 +11,6 @@ const LABELS = {
     verdict: { yes: "是", no: "否" },
   },
   en: {
-    measure: (n) => `Measure ${n}`,
     lead: "Lead",
     others: "With",
     noDepartments: "No responsible department named",
@@ -90,11 +88,11 @@ function roles(citation, labels, language, names) {
 
 function citationCard(citation, language, names) {
   const labels = LABELS[language];
-  const isMeasure = citation.measure !== null;
-  const title = isMeasure ? labels.measure(citation.measure) : citation.subsection || citation.part || citation.document;
+  const isMeasure = citation.number !== "";
+  const title = citation.label;
   const card = element("li", {
     class: "card",
-    "data-measure": isMeasure ? String(citation.measure) : null,
+    "data-measure": isMeasure ? citation.number : null,
     "data-lead": citation.lead_department,
   });
 

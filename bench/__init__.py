@@ -1,0 +1,1 @@
+"""Benchmarks of the service and its index."""

@@ -1,0 +1,38 @@
+"""What a how-many question counts. Measures and departments are the library's to count; anything
+else ("how many jobs", 多少游客) is a figure, which only the text of the answering measures can give."""
+from __future__ import annotations
+
+import re
+
+ENGLISH_COUNT = re.compile(r"\bhow\s+many\s+([a-z][a-z-]*)", re.IGNORECASE)
+# 多少游客, 多少家企业, 多少个就业岗位: a measure word may stand between 多少 and the noun
+CHINESE_COUNT = re.compile(r"多少(?:个|名|位|家|户|万|亿|千|百)?([\u4e00-\u9fff]{1,2})")
+# what the library itself counts: its tasks and the bodies responsible for them
+LIBRARY_COUNTS_EN = frozenset(
+    {
+        "measure", "measures", "task", "tasks", "item", "items", "article", "articles", "provision", "provisions",
+        "policy", "policies", "department", "departments", "agency", "agencies", "body", "bodies", "unit", "units",
+        "office", "offices", "organisation", "organisations", "organization", "organizations", "time", "times",
+        "of", "in", "are", "does", "do", "is", "did", "has", "have", "things", "ones", "role", "roles", "responsibilities",
+        "part", "parts", "section", "sections", "subsection", "subsections", "document", "documents", "points",
+    }
+)
+# the first character after 多少 (钱 is a sum; a measure word alone, 多少个, counts nothing named)
+LIBRARY_COUNTS_ZH = frozenset("项条件次回处份类部门单位措施钱个名位家户万亿千百")
+
+
+def counted_noun(text: str, language: str) -> str:
+    """The thing a how-many question counts when it is neither a task nor a department; else ""."""
+    if language == "en":
+        match = ENGLISH_COUNT.search(text)
+        return match.group(1).lower() if match and match.group(1).lower() not in LIBRARY_COUNTS_EN else ""
+    match = CHINESE_COUNT.search(text)
+    return match.group(1) if match and match.group(1)[0] not in LIBRARY_COUNTS_ZH else ""
+
+
+def stated_near_a_number(term: str, text: str, reach: int = 6) -> bool:
+    """Whether `term` stands within `reach` characters of a number in `text` (接待游客1000万人次)."""
+    # 一 alone is rarely a count (一批, 进一步): only before a unit of ten or more
+    number = r"(?:\d|[二三四五六七八九十百千万亿两]|一[十百千万亿])"
+    pattern = rf"{re.escape(term)}.{{0,{reach}}}{number}|{number}.{{0,{reach}}}{re.escape(term)}"
+    return re.search(pattern, text) is not None
