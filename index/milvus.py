@@ -33,8 +33,20 @@ from corpus.models import Passage
 from index.backend import Backend
 from index.bm25 import K1, B
 from index.encoders import Encoder, load_encoder
-from index.fusion import POOL_DEPTH, FusionMode, RetrieverResult, fuse
-from index.hybrid import LEXICAL, Hit, IndexConfig, Query, QueryVocabulary, Ranking, encode_passages, query_vocabulary, search_text
+from index.fusion import POOL_DEPTH, FusionMode, RetrieverResult
+from index.hybrid import (
+    LEXICAL,
+    IndexConfig,
+    Query,
+    QueryVocabulary,
+    Ranking,
+    chosen,
+    encode_passages,
+    pooled_hits,
+    query_vocabulary,
+    row_restriction,
+    search_text,
+)
 from index.store import UnusableIndexError, fingerprint
 from index.tokenizer import Tokenizer
 
@@ -225,8 +237,8 @@ class MilvusIndex:
         restriction each field proposes its best allowed rows, found by a filtered search, and its
         best rows over the whole library, which join the pool but not the ranking, so that z-scores
         are those of the unrestricted search, as in the embedded index."""
-        retrievers = self._running(only)
-        allowed = None if rows is None else self._restriction(rows)
+        retrievers = chosen(self.retrievers, only)
+        allowed = None if rows is None else set(row_restriction(rows, len(self.passages)).tolist())
         if allowed is not None and not allowed:
             return Ranking([], {retriever.name: 0.0 for retriever in retrievers})
         filters = [""] if allowed is None else [scope_filter(allowed, self.document_rows), ""]
@@ -241,21 +253,9 @@ class MilvusIndex:
         if allowed is not None:
             in_scope = np.isin(pool, sorted(allowed))
             results = {name: RetrieverResult(result.scores, result.found & in_scope) for name, result in results.items()}
-        return pooled_ranking(self.passages, pool, results, self.fusion, k)
-
-    def _running(self, only: Collection[str] | None) -> list[MilvusRetriever]:
-        if only is None:
-            return self.retrievers
-        names = [retriever.name for retriever in self.retrievers]
-        if isinstance(only, str) or not only or not set(only) <= set(names):
-            raise ValueError(f"only must name one or more of this index's retrievers ({', '.join(names)}), got {only!r}")
-        return [retriever for retriever in self.retrievers if retriever.name in only]
-
-    def _restriction(self, rows: Sequence[int]) -> set[int]:
-        restriction = {int(row) for row in rows}
-        if restriction and (min(restriction) < 0 or max(restriction) >= len(self.passages)):
-            raise ValueError(f"rows must be row numbers of this index, 0 to {len(self.passages) - 1}; got {min(restriction)} … {max(restriction)}")
-        return restriction
+        hits = pooled_hits(self.passages, np.asarray(pool, dtype=np.int64), results, self.fusion, k)
+        best_scores = {name: float(result.scores[result.found].max()) if result.found.any() else 0.0 for name, result in results.items()}
+        return Ranking(hits, best_scores)
 
     def _best_rows(self, retriever: MilvusRetriever, value: FieldValue | None, expression: str) -> dict[int, float]:
         """The field's best POOL_DEPTH rows among those `expression` filters, with their raw scores;
@@ -296,23 +296,11 @@ class MilvusIndex:
         return bool(self.client.query(self.collection, filter=f"text_match({TERMS}, {quoted(term)})", output_fields=[ROW], limit=1))
 
 
-def pooled_ranking(passages: Sequence[Passage], pool: list[int], results: Mapping[str, RetrieverResult], mode: FusionMode, k: int) -> Ranking:
-    """The k best pool rows by fused score; ties keep row order, as fusing every row of the library does."""
-    fused = fuse(results, mode)
-    candidates = np.flatnonzero(np.isfinite(fused))
-    best = candidates[np.argsort(-fused[candidates], kind="stable")][:k]
-    hits = [
-        Hit(pool[i], passages[pool[i]], float(fused[i]), {name: float(result.scores[i]) for name, result in results.items()}) for i in best
-    ]
-    best_scores = {name: float(result.scores[result.found].max()) if result.found.any() else 0.0 for name, result in results.items()}
-    return Ranking(hits, best_scores)
-
-
 def scope_filter(rows: Collection[int], document_rows: Mapping[str, frozenset[int]]) -> str:
     """A filter expression for `rows`: the documents they hold whole by the document field, the rest by row."""
-    chosen = set(rows)
-    whole = [document for document, document_rows in document_rows.items() if document_rows <= chosen]
-    rest = chosen.difference(*(document_rows[document] for document in whole))
+    wanted = set(rows)
+    whole = [document for document, document_rows in document_rows.items() if document_rows <= wanted]
+    rest = wanted.difference(*(document_rows[document] for document in whole))
     clauses = [f"document in [{', '.join(quoted(document) for document in whole)}]"] if whole else []
     return " or ".join(clauses + ([row_filter(rest)] if rest else []))
 
