@@ -206,6 +206,24 @@ def test_a_stray_word_is_not_a_topic_but_a_real_subject_is(reader):
 
 
 @pytest.mark.parametrize(
+    "question",
+    [
+        "In which measures does the 国资委 play any role?",
+        "Which measures does the Department of Finance play a part in?",
+        "List the measures the Department of Commerce plays a role in.",
+        "Which measures does the finance department have a hand in?",
+        "国资委在哪些措施中发挥作用？",
+        "国资委在哪些措施里扮演角色？",
+        "人社厅在哪些措施中起了作用？",
+    ],
+)
+def test_a_phrase_for_taking_part_is_the_role_not_a_topic(reader, question):
+    understanding = read(reader, question)
+    assert understanding.intent is Intent.DEPT_ALL
+    assert not understanding.has_topic
+
+
+@pytest.mark.parametrize(
     ("question", "role"),
     [("发改委牵头的措施有哪些？", Role.LEAD), ("财政厅参与的所有措施，连配合的也算上", Role.ANY), ("Which measures involve the CDB?", Role.ANY)],
 )
