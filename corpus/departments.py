@@ -202,6 +202,7 @@ class DepartmentRegistry:
                          if name and name not in LEVEL_WORDS]
         self._gazetteer = Gazetteer(jurisdictions)
         self._qualifiers = _qualifiers(jurisdictions)
+        self._names = {department.name: department for department in departments}
         self._claims: dict[str, list[Department]] = {}
         for department in departments:
             for form in (*department.chinese_forms, *department.english_forms):
@@ -231,6 +232,12 @@ class DepartmentRegistry:
         of two provinces)."""
         candidates = self._candidates(text)
         return candidates[0] if len(candidates) == 1 else None
+
+    def named(self, name: str) -> Department | None:
+        """The department whose registry name is `name`, as passages record it. Unlike `get`, which
+        reads what a person typed, a name is never ambiguous: another department's alias may read the
+        same (Liaoning's 省工業和信息化廳 answers to 省工业信息化厅, the name of Jilin's)."""
+        return self._names.get(name)
 
     def resolve(self, text: str) -> Department:
         candidates = self._candidates(text)

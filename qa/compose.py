@@ -70,13 +70,13 @@ class Composer:
         """English answers name the department in English with the Chinese as written."""
         if language == "zh":
             return name
-        department = self.registry.get(name)
+        department = self.registry.named(name)
         return f"{department.english} ({name})" if department else name
 
     def _short_label(self, name: str, language: str) -> str:
         if language == "zh":
             return name
-        department = self.registry.get(name)
+        department = self.registry.named(name)
         return department.english if department else name
 
     # -- items: the facts a direct answer states ------------------------------------------------
@@ -107,7 +107,7 @@ class Composer:
         return sorted(passages, key=lambda p: self._position.get(p.id, 0))
 
     def cite(self, passage: Passage, score: float, language: str) -> Citation:
-        lead = self.registry.get(passage.lead_department) if passage.lead_department else None
+        lead = self.registry.named(passage.lead_department) if passage.lead_department else None
         return cite(passage, score, self.library.document(passage.document), language, lead.english if lead else None)
 
     # -- answers ----------------------------------------------------------------------------------
@@ -343,10 +343,13 @@ class Composer:
         return f"Under {', '.join(f'“{t}”' for t in titles)} there are {n} passages."
 
     @staticmethod
-    def uncovered(subjects: list[str], language: str) -> str:
-        if language == "zh":
-            return f"文库中的文件不涉及{'、'.join(subjects)}。"
-        return f"The library's documents do not cover {', '.join(subjects)}."
+    def uncovered(subjects: list[str], understanding: Understanding) -> str:
+        """Says whether the whole library or only the documents the question was limited to lack them."""
+        scoped = bool(understanding.documents)
+        if understanding.language == "zh":
+            return f"{'所问的文件' if scoped else '文库中的文件'}不涉及{'、'.join(subjects)}。"
+        documents = "The documents asked about" if scoped else "The library's documents"
+        return f"{documents} do not cover {', '.join(subjects)}."
 
     def _line(self, passage: Passage, language: str, detailed: bool) -> str:
         zh = language == "zh"

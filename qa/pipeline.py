@@ -24,12 +24,13 @@ from qa.compose import Composer
 from qa.conversation import ConversationMemory, Turn
 from qa.counted import stated_near_a_number
 from qa.errors import UsageError
-from qa.places import OtherJurisdictions, is_setting
+from qa.coverage import SCOPES_KEPT, LibraryCoverage
+from qa.places import is_setting
 from qa.lexicon import Cue
 from qa.question import MAX_QUESTION_CHARS, InvalidQuestionError, Question, validate_question
 from qa.settings import Settings
 from qa.state_store import InMemoryStateStore, StateStore
-from qa.understanding import CJK, DEPARTMENT_LIST_INTENTS, YEAR, QuestionReader, Understanding
+from qa.understanding import CJK, DEPARTMENT_LIST_INTENTS, QuestionReader, Understanding
 
 __all__ = ["MAX_QUESTION_CHARS", "InvalidQuestionError", "QAPipeline", "validate_question"]
 
@@ -115,13 +116,12 @@ class QAPipeline:
         self.memory = ConversationMemory(state_store or InMemoryStateStore(), library)
         self.answers = AnswerCache(self.memory.store, library)
         self.cascade = cascade
-        self.other_jurisdictions = OtherJurisdictions.load(
-            (passage.text for passage in library.passages), (document.issuer for document in library.documents)
-        )
+        self.coverage = LibraryCoverage(library)
+        self._named_within = functools.lru_cache(maxsize=SCOPES_KEPT)(self._departments_named_by)
+        self._reader_within = functools.lru_cache(maxsize=SCOPES_KEPT)(self._reader_among)
         self._rows = {passage.id: row for row, passage in enumerate(index.passages)}
         self._plain_texts = [_plain(passage.text) for passage in index.passages]
         self._plain_library = "\n".join(self._plain_texts)
-        self._years = {int(year) for passage in library.passages for year in YEAR.findall(passage.text)}
 
     @classmethod
     def from_settings(
@@ -206,8 +206,9 @@ class QAPipeline:
         cache_key = self.answers.key(parsed, k, documents) if previous is None else None
         turn = self.answers.get(cache_key, parsed) if cache_key else None
         if turn is None:
-            understanding = self.reader.read(parsed, in_conversation=previous is not None)
-            understanding = self._within(understanding, self._scope(understanding, documents))
+            in_conversation = previous is not None
+            understanding = self.reader.read(parsed, in_conversation)
+            understanding = self._within(understanding, self._scope(understanding, documents), in_conversation)
             answer, passages = self._answer(understanding, previous, k)
             turn = Turn(understanding, answer, tuple(passages))
             if cache_key:
@@ -335,7 +336,7 @@ class QAPipeline:
             direct = self.composer.scope_direct(titles, len(listed), understanding.language)
             return self.composer.answer(understanding, intent, [(p, 1.0) for p in listed], direct=direct), listed
         if rows is None and (uncovered := self._uncovered(understanding, intent)):
-            reason = self.composer.uncovered(uncovered, understanding.language)
+            reason = self.composer.uncovered(uncovered, understanding)
             return self.composer.abstain(understanding, Intent.OUT_OF_SCOPE, reason), []
         ranking = self._cascaded_search(understanding, k, rows)
         quoted = self._quoting(understanding, ranking.hits)
@@ -348,7 +349,7 @@ class QAPipeline:
             hits = [hit for hit in hits if hit.passage.kind is PassageKind.MEASURE] or hits
         passages = [hit.passage for hit in hits]
         if rows is None and (uncovered := self._unnamed_places(understanding, passages)):
-            return self.composer.abstain(understanding, Intent.OUT_OF_SCOPE, self.composer.uncovered(uncovered, understanding.language)), []
+            return self.composer.abstain(understanding, Intent.OUT_OF_SCOPE, self.composer.uncovered(uncovered, understanding)), []
         if intent not in WHO_INTENTS and (reason := self._unstated(understanding, passages)) is not None:
             return self.composer.abstain(understanding, Intent.OUT_OF_SCOPE, reason), []
         if intent is Intent.YES_NO:
@@ -426,15 +427,16 @@ class QAPipeline:
         return self._evidence(understanding, self._search(understanding, self.top_k))
 
     def _uncovered(self, understanding: Understanding, intent: Intent) -> list[str]:
-        """Places and years the question asks about that the library does not cover: places its text
-        never names, and, outside who-is-responsible questions, places it names asked about as the
+        """Places and years the question asks about that the documents it is asked of do not cover:
+        places their text never names, and, outside who-is-responsible questions, places it names asked about as the
         setting ("深圳的税收优惠"), whose own rules it does not hold."""
+        coverage = self.coverage.of(understanding.documents)
         places = [
             place.surface
-            for place in self.other_jurisdictions.find(understanding.text)
+            for place in coverage.other_jurisdictions.find(understanding.text)
             if not place.mentioned_by_library or place.as_setting and intent not in WHO_INTENTS
         ]
-        years = [f"{year}年" if understanding.language == "zh" else str(year) for year in understanding.years if year not in self._years]
+        years = [f"{year}年" if understanding.language == "zh" else str(year) for year in understanding.years if year not in coverage.years]
         return places + years
 
     def _unnamed_places(self, understanding: Understanding, passages: Sequence[Passage]) -> list[str]:
@@ -442,7 +444,7 @@ class QAPipeline:
         question: "北京的棚改政策" is not answered by Jilin's shantytown measures."""
         return [
             place.surface
-            for place in self.other_jurisdictions.find(understanding.text)
+            for place in self.coverage.of(understanding.documents).other_jurisdictions.find(understanding.text)
             if place.mentioned_by_library and not any(place.library_name in passage.text for passage in passages)
         ]
 
@@ -561,15 +563,32 @@ class QAPipeline:
                 named = []
         return frozenset(named)
 
-    def _within(self, understanding: Understanding, documents: frozenset[str]) -> Understanding:
+    def _within(self, understanding: Understanding, documents: frozenset[str], in_conversation: bool) -> Understanding:
         """The understanding limited to `documents`: a name several departments share (财政厅 in a
         library of two provinces) names only those the documents name."""
         if not documents:
             return understanding
-        named = {name for d in self.library.documents if d.id in documents for p in d.measures for name in p.departments}
+        named = self._named_within(documents)
+        if any(not any(d.name in named for d in group) for group in understanding.namesakes):
+            # a name another document's department claims whole ("People's Bank Changchun branch" for
+            # 人民银行长春市分行) may name one of these documents' by a shorter form (People's Bank
+            # Changchun): read again among theirs, kept where it finds as many departments
+            reread = self._reader_within(documents).read(understanding.question, in_conversation)
+            if len(reread.departments) == len(understanding.departments):
+                understanding = reread
         namesakes = tuple(tuple(d for d in group if d.name in named) or group for group in understanding.namesakes)
         departments = tuple(group[0] for group in namesakes) or understanding.departments
         return replace(understanding, documents=documents, departments=departments, namesakes=namesakes)
+
+    def _departments_named_by(self, documents: frozenset[str]) -> frozenset[str]:
+        return frozenset(name for d in self.library.within(documents) for p in d.measures for name in p.departments)
+
+    def _reader_among(self, documents: frozenset[str]) -> QuestionReader:
+        """A reader that knows only the departments `documents` name."""
+        named = self._named_within(documents)
+        registry = DepartmentRegistry([d for d in self.registry.departments if d.name in named])
+        reader = self.reader
+        return QuestionReader(registry, self.tokenizer, reader.knows, reader.lexicon, reader.table, reader.classifier)
 
     def _documents(self, understanding: Understanding) -> list[Document]:
         return self.library.within(understanding.documents)

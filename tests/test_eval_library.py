@@ -80,3 +80,31 @@ def test_a_question_set_in_a_place_is_answered_from_that_place_s_documents(libra
     assert answer.citations and {citation.document for citation in answer.citations} == {"liaoning-small-enterprises-2023"}
     # a place the Jilin document writes about (长春新区) is its subject, not a question about Changchun's documents
     assert GOLD_DOCUMENT_ID in {citation.document for citation in library.pipeline.ask("长春新区建设由谁牵头？").citations}
+
+
+@pytest.fixture(scope="module")
+def jilin_test_part(library: LibraryUnderTest, pipeline) -> dict[str, dict[str, float]]:
+    """The test part's Jilin questions scored in the bundled library and in the library of four."""
+    questions = [q for q in load_gold(TEST_PATH) if q.document == GOLD_DOCUMENT_ID]
+    alone = LibraryUnderTest(pipeline)
+    return {
+        "alone": evaluate(questions, alone.ask, TEST, progress=False).overall,
+        "among four": evaluate([library.named(q) for q in questions], library.ask, TEST, progress=False, corpus_leads=library.gold_document_leads()).overall,
+    }
+
+
+@pytest.mark.parametrize("metric", ["recall@5", "lead_accuracy", "exact_set_accuracy", "count_accuracy", "verdict_accuracy", "first_line_answers", "abstention_recall"])
+def test_the_jilin_questions_score_no_lower_beside_other_documents(jilin_test_part, metric):
+    assert jilin_test_part["among four"][metric] >= jilin_test_part["alone"][metric], metric
+
+
+def test_a_place_with_a_document_of_its_own_is_still_outside_the_document_asked_of(library: LibraryUnderTest):
+    answer = library.ask("辽宁省的棚户区改造融资政策是什么？")
+    assert answer.abstained and "辽宁" in answer.direct
+
+
+def test_a_name_another_document_claims_whole_still_names_the_department_of_the_document_asked_of(library: LibraryUnderTest):
+    """"People's Bank Changchun branch" is the whole English name of 人民银行长春市分行 (a test document's);
+    asked of the Jilin document it is 人民银行长春中心支行, whose short form it starts with."""
+    answer = library.ask("Is the foreign exchange pilot for equipment makers buying abroad led by the People's Bank Changchun branch?")
+    assert answer.direct.startswith("Yes")

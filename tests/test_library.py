@@ -10,6 +10,7 @@ import pytest
 
 from corpus.ingest import Upload, add_documents, remove_document, seed_library, uploads_from_paths
 from corpus.library import BUNDLED_LIBRARY, CATALOG_FILE, Library, LibraryError
+from qa.coverage import LibraryCoverage
 from tests.documents import DOCUMENTS, write_document
 
 CHANGCHUN = "changchun-old-residential-areas-2024"
@@ -133,3 +134,27 @@ def test_a_malformed_catalog_names_the_file(tmp_path):
     (tmp_path / CATALOG_FILE).write_bytes(b"\xff{not json")
     with pytest.raises(LibraryError, match=CATALOG_FILE):
         Library.load(tmp_path)
+
+
+def test_a_department_name_as_passages_record_it_is_never_ambiguous(library_dir, documents):
+    """Liaoning's 省工業和信息化廳 answers to 省工业信息化厅, the name of Jilin's: a person typing it
+    names both, the name on a passage names Jilin's alone, so an English answer can name it."""
+    add_documents(library_dir, uploads_from_paths([documents[LIAONING]]))
+    registry = Library.load(library_dir).registry
+    assert registry.get("省工业信息化厅") is None
+    jilin = registry.named("省工业信息化厅")
+    assert jilin is not None and jilin.jurisdiction == "吉林省"
+    for passage in Library.load(library_dir).measures():
+        assert all(registry.named(name) is not None for name in passage.departments)
+
+
+def test_coverage_is_judged_within_the_documents_asked_of(library_dir, documents):
+    add_documents(library_dir, uploads_from_paths(list(documents.values())))
+    coverage = LibraryCoverage(Library.load(library_dir))
+
+    def places_outside(documents_asked: set[str]) -> list[str]:
+        return [place.surface for place in coverage.of(documents_asked).other_jurisdictions.find("辽宁省的实施方案说了什么")]
+
+    assert places_outside(set()) == [], "the library holds Liaoning's own document"
+    assert places_outside({"jilin-northeast-revitalization-2014"}) == ["辽宁"]
+    assert 2024 in coverage.of(()).years and 2024 not in coverage.of({"jilin-northeast-revitalization-2014"}).years
