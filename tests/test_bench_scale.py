@@ -17,6 +17,7 @@ EMBEDDED_FIGURES = {
 }
 
 
+@pytest.mark.slow  # builds small synthetic libraries
 def test_every_figure_is_reported(tmp_path):
     lines: list[str] = []
     figures = run_scale_curve([SIZE], tmp_path, backends=("embedded",), log=lines.append, vectors="uniform")

@@ -101,6 +101,7 @@ def offline_minilm():
         yield spec, load_encoder(spec)
 
 
+@pytest.mark.slow  # loads torch
 def test_sentence_transformer_from_a_local_path_offline(offline_minilm):
     spec, encoder = offline_minilm
     assert encoder.name == spec

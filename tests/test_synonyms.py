@@ -14,6 +14,8 @@ from index.translate import QueryTranslator
 CORPUS = Path(__file__).parents[1] / "corpus/documents/jilin-northeast-revitalization-2014.txt"
 MEASURE = re.compile(r"^\s*(\d+)\.(.+)$", re.MULTILINE)
 
+pytestmark = pytest.mark.slow  # mines the synonym layer from the whole document
+
 
 def corpus_text() -> str:
     return CORPUS.read_text(encoding="utf-8")

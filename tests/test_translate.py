@@ -145,6 +145,7 @@ def test_words_outside_the_glossary_fall_back_to_cc_cedict(translator):
         assert all(re.fullmatch(r"[\u4e00-\u9fff]{2,4}", term) for term in terms), (word, terms)
 
 
+@pytest.mark.slow  # reads the whole of CC-CEDICT twice
 def test_the_dictionary_kept_with_the_index_translates_as_cc_cedict_itself(translator, tmp_path: Path):
     store = IndexStore(tmp_path)
     kept = open_dictionary("library-checksum", store)
@@ -232,6 +233,7 @@ def test_translated_english_questions_find_their_measures_with_bm25(translator, 
         assert top_three & relevant, (question, terms)
 
 
+@pytest.mark.slow  # derives the vocabulary of a whole document
 def test_a_librarys_own_words_reach_english_questions_without_a_glossary_entry(tokenizer):
     """A document no glossary was written for: its words come from the dictionary, and count as known."""
     texts = ["支持企业在重点市场建设海外仓，提升海外仓数字化水平。", "推进既有住宅加装电梯。"]
