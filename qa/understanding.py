@@ -23,6 +23,10 @@ YEAR = re.compile(r"(?<!\d)(19\d\d|20\d\d)(?!\d)")
 # "Jilin Banking Regulatory Bureau", "吉林省财政厅": the qualifier belongs to the name it precedes
 DEPARTMENT_QUALIFIER = re.compile(r"(?:\bjilin\s+(?:provincial\s+)?|\bprovincial\s+|\bthe\s+|吉林省|吉林|省)$", re.IGNORECASE)
 SUBJECT_CHARS = 12  # a longer leftover is a description, not a name for the subject
+# a function character the tokenizer glued to the subject's last word (国企混改由谁: 改由 is one jieba word)
+TRAILING_FUNCTION_CHARS = re.compile(r"[由的是归被让给将把]+$")
+# Chinese with digits and acronyms (PPP项目, 5G网络), never English words ("棚改financing" reads as neither language)
+CJK_PHRASE = re.compile(r"(?=.*[\u4e00-\u9fff])[\u4e00-\u9fff0-9A-Z]+")
 _TOPIC_PIECE = re.compile(r"[\u4e00-\u9fff]+|[A-Za-z0-9][A-Za-z0-9'’\-]*")
 ROLE_REACH = 3  # characters between a department and its role word: 是能源局牵头, the energy bureau leading
 ROLE_CUES = frozenset({Cue.LEAD, Cue.PARTICIPATE, Cue.LEAD_QUESTION, Cue.RESPONSIBLE})
@@ -238,8 +242,8 @@ class _Scan:
 
 def _subject(pieces: list[str], known: list[bool]) -> str:
     """The topic as a short Chinese phrase made only of words the library knows, else empty."""
-    phrase = "".join(pieces)
-    if not pieces or not all(known) or len(phrase) > SUBJECT_CHARS or not CJK.search(phrase) or not phrase.isalnum():
+    phrase = TRAILING_FUNCTION_CHARS.sub("", "".join(pieces))
+    if not pieces or not all(known) or len(phrase) > SUBJECT_CHARS or not CJK_PHRASE.fullmatch(phrase):
         return ""
     return phrase
 

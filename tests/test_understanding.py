@@ -315,3 +315,15 @@ def test_a_place_the_text_names_is_told_apart_as_setting_or_model(question, as_s
     [place] = places.find(question)
     assert place.library_name == "深圳"
     assert place.as_setting is as_setting
+
+
+@pytest.mark.parametrize(
+    ("question", "subject"),
+    [
+        ("PPP项目由谁牵头？", "PPP项目"),
+        ("企业改由谁牵头？", "企业改"),  # jieba reads 改由 as one word: the 由 is not the subject's
+        ("棚改 financing 由谁牵头？", ""),  # an English word in it: the phrase reads as neither language
+    ],
+)
+def test_the_subject_opening_a_direct_answer_is_a_chinese_phrase(reader, question, subject):
+    assert read(reader, question).subject == subject
