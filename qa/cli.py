@@ -180,6 +180,20 @@ def command_calibrate(settings: Settings, args: argparse.Namespace) -> int:
 def command_bench(settings: Settings, args: argparse.Namespace) -> int:
     from bench.service import BENCH_JSON, BenchOptions, bench_markdown, run_benchmarks
 
+    def log(message: str) -> None:
+        print(f"bench: {message}", file=sys.stderr)
+
+    if args.hostile:
+        from bench.hostile import HOSTILE_JSON, hostile_markdown, replay
+
+        rows = replay(settings, args.out, log=log)
+        print(hostile_markdown(rows))
+        print(f"\nrows written to {args.out / HOSTILE_JSON}")
+        failed = [row.attack for row in rows if not row.held]
+        if failed:
+            print(f"qa: error: the service did not hold against: {', '.join(failed)}", file=sys.stderr)
+            return 1
+        return 0
     options = BenchOptions(
         builds=tuple(args.builds),
         questions=args.questions,
@@ -191,7 +205,7 @@ def command_bench(settings: Settings, args: argparse.Namespace) -> int:
         time_limit_seconds=args.time_limit,
         out_dir=args.out,
     )
-    figures = run_benchmarks(settings, options, log=lambda message: print(f"bench: {message}", file=sys.stderr))
+    figures = run_benchmarks(settings, options, log=log)
     print(bench_markdown(figures))
     print(f"\nfigures written to {args.out / BENCH_JSON}")
     if figures.stopped:
@@ -270,6 +284,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--scale-backends", nargs="+", default=["embedded", "milvus"], help="backends of the scale curve")
     bench.add_argument("--time-limit", type=float, default=3600, help="seconds after which the bench stops and reports what it has")
     bench.add_argument("--out", type=Path, default=Path("artifacts/bench"))
+    bench.add_argument("--hostile", action="store_true", help="only replay hostile requests against the service (bench.hostile), nothing else")
     bench.set_defaults(handler=command_bench)
     return parser
 
