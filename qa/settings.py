@@ -1,6 +1,7 @@
 """Settings, read once at the edge (CLI, service) from the environment (prefix QA_) and passed down."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pydantic import Field
@@ -40,6 +41,11 @@ class Settings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = 8000
+    request_threads: int = Field(
+        default_factory=lambda: 2 * (os.cpu_count() or 1),
+        ge=1,
+        description="Threads answering requests at once; more only contend with each other and the event loop for the GIL",
+    )
     public_url: str = Field(default="", description="Address of the web page, linked from chat replies")
 
     wechat_token: str = ""

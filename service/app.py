@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
+import anyio.to_thread
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Path as PathParameter, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exception_handlers import http_exception_handler
@@ -102,6 +103,9 @@ def create_app(settings: Settings, pipeline: QAPipeline | None = None) -> FastAP
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # Every synchronous route and every answer runs on this pool. Past a couple of threads per core,
+        # more threads only take turns at the GIL, and the event loop answering /healthz waits behind each.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.request_threads
         if not holder.loaded:
             # Daemon: a server stopped mid-build exits at once; the index store writes atomically.
             threading.Thread(target=holder.load, args=(settings,), name="load-pipeline", daemon=True).start()
