@@ -60,6 +60,11 @@ class Manifest:
     files: dict[str, str] = field(default_factory=dict)  # path in the folder -> sha256, filled in when published
 
 
+# The corpus checksum of a component made from no library's text (the CC-CEDICT fallback): every
+# library uses the same one, so a library change neither rebuilds it nor prunes it.
+ANY_LIBRARY = "*"
+
+
 def fingerprint(*parts: str) -> str:
     digest = hashlib.sha256()
     for part in parts:
@@ -155,14 +160,14 @@ class IndexStore:
 
     def prune(self, keep: Collection[str]) -> list[Path]:
         """Remove components built from texts not in `keep` (checksums of the library and of each of its
-        documents), and leftovers of dead builds."""
+        documents), and leftovers of dead builds; components built from no library's text stay."""
         if not self.root.exists():
             return []
         removed = self._remove_abandoned_builds()
         for entry in sorted(self.root.iterdir()):
             if entry.name.startswith(TEMPORARY_PREFIX):
                 continue
-            if (built_from := _built_from(entry)) is not None and built_from not in keep:
+            if (built_from := _built_from(entry)) is not None and built_from != ANY_LIBRARY and built_from not in keep:
                 shutil.rmtree(entry, ignore_errors=True)
                 removed.append(entry)
         return removed

