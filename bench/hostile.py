@@ -8,14 +8,12 @@ throwaway secrets; the broken-index replay runs on a damaged copy of the data fo
 from __future__ import annotations
 
 import base64
-import contextlib
 import http.client
 import itertools
 import json
 import os
 import secrets
 import shutil
-import socket
 import statistics
 import tempfile
 import threading
@@ -31,6 +29,7 @@ import wechatpy
 from pydantic import BaseModel
 from wechatpy.utils import WeChatSigner
 
+from bench.raw_http import CHUNK_BYTES, RawResponse, post_chunked, post_whole
 from bench.service import REPO_ROOT, Deadline, Log, eval_questions, memory_of, running_service, settings_environment
 from index.hybrid import VECTORS_FILE
 from qa.settings import Settings
@@ -39,9 +38,7 @@ from service.child_process import HOST, service_process
 HOSTILE_JSON = "hostile.json"
 HOSTILE_MD = "hostile.md"
 MIB = 1024 * 1024
-CHUNK_BYTES = 64 * 1024
-TIMEOUT_SECONDS = 60.0
-SENDER_GRACE_SECONDS = 1.0
+TIMEOUT_SECONDS = 60.0  # a reload rebuilds the index beside the serving one
 SERVICE_START_SECONDS = 300.0
 # A damaged index may be rebuilt from the corpus before the service is ready.
 BROKEN_START_SECONDS = 120.0
@@ -80,12 +77,9 @@ class Target:
     port: int
     pid: int
 
-
-@dataclass(frozen=True)
-class RawResponse:
-    status: int
-    headers: dict[str, str]
-    body: bytes
+    @property
+    def url(self) -> str:
+        return f"http://{HOST}:{self.port}"
 
 
 @dataclass(frozen=True)
@@ -141,46 +135,6 @@ def replay(settings: Settings, out_dir: Path, sizes: HostileSizes = HostileSizes
 
 
 # Sending
-
-
-def raw_post(port: int, path: str, headers: dict[str, str], send_body: Callable[[socket.socket], None]) -> RawResponse:
-    """POST whose body goes out from a thread while the response is read: the server may answer,
-    and close, long before a huge body would have ended; the sending then stops."""
-    sock = socket.create_connection((HOST, port), timeout=TIMEOUT_SECONDS)
-    head = f"POST {path} HTTP/1.1\r\nHost: {HOST}:{port}\r\n" + "".join(f"{name}: {value}\r\n" for name, value in headers.items()) + "\r\n"
-    sock.sendall(head.encode())
-
-    def send_quietly() -> None:
-        with contextlib.suppress(OSError):  # the server answered and closed: the rest was never wanted
-            send_body(sock)
-
-    sender = threading.Thread(target=send_quietly, daemon=True)
-    sender.start()
-    try:
-        response = http.client.HTTPResponse(sock)
-        response.begin()
-        return RawResponse(response.status, {k.lower(): v for k, v in response.getheaders()}, response.read())
-    finally:
-        with contextlib.suppress(OSError):
-            sock.shutdown(socket.SHUT_RDWR)  # wakes a sender blocked on a full buffer
-        sock.close()
-        sender.join(SENDER_GRACE_SECONDS)
-
-
-def post_chunked(port: int, path: str, total_bytes: int) -> RawResponse:
-    chunk = b"x" * CHUNK_BYTES
-
-    def send_body(sock: socket.socket) -> None:
-        for start in range(0, total_bytes, CHUNK_BYTES):
-            piece = chunk[: min(CHUNK_BYTES, total_bytes - start)]
-            sock.sendall(f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
-        sock.sendall(b"0\r\n\r\n")
-
-    return raw_post(port, path, {"Content-Type": "text/xml", "Transfer-Encoding": "chunked"}, send_body)
-
-
-def post_whole(port: int, path: str, body: bytes) -> RawResponse:
-    return raw_post(port, path, {"Content-Type": "application/json", "Content-Length": str(len(body))}, lambda sock: sock.sendall(body))
 
 
 def request(port: int, method: str, path: str, body: dict | str | None = None, headers: dict[str, str] | None = None) -> RawResponse:
@@ -260,11 +214,11 @@ def reply_text(response: RawResponse) -> str:
 def chunked_floods(target: Target, sizes: HostileSizes) -> list[AttackRow]:
     rows = []
     for path in ("/wechat/mp", "/wechat/work"):
-        post_chunked(target.port, path, CHUNK_BYTES * 2)  # the first refusal loads whatever it needs
+        post_chunked(target.url, path, CHUNK_BYTES * 2)  # the first refusal loads whatever it needs
         before = rss_mib(target)
         started = time.perf_counter()
         with peak_rss(target) as memory, ThreadPoolExecutor(sizes.chunked_senders) as pool:
-            responses = list(pool.map(lambda _: post_chunked(target.port, path, sizes.chunked_bytes), range(sizes.chunked_senders)))
+            responses = list(pool.map(lambda _: post_chunked(target.url, path, sizes.chunked_bytes), range(sizes.chunked_senders)))
         ms = (time.perf_counter() - started) * 1000
         growth = memory["peak"] - before
         rows.append(
@@ -294,7 +248,7 @@ def oversized_json(target: Target, sizes: HostileSizes) -> list[AttackRow]:
         data = json.dumps(body, ensure_ascii=False).encode()
         before = rss_mib(target)
         with peak_rss(target) as memory, ThreadPoolExecutor(2) as pool:
-            upload = pool.submit(timed_ms, lambda: post_whole(target.port, path, data))
+            upload = pool.submit(timed_ms, lambda: post_whole(target.url, path, data))
             _, health_ms = timed_ms(lambda: request(target.port, "GET", "/healthz"))
             response, ms = upload.result()
         echoed = marker.encode() * 2 in response.body

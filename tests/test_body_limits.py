@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from service.child_process import RunningService
-from tests.raw_http import post_chunked, post_declaring
+from bench.raw_http import post_chunked, post_declaring
 from tests.test_wechat_service import fresh, sign
 
 WECHAT_TOKEN = "test-token"  # conftest's CHAT_SETTINGS

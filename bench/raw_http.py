@@ -35,6 +35,11 @@ def post_chunked(base_url: str, target: str, total_bytes: int, content_type: str
     return _exchange(base_url, target, head, send_body)
 
 
+def post_whole(base_url: str, target: str, body: bytes) -> RawResponse:
+    """POST a JSON body declared by its Content-Length, answered perhaps before all of it is sent."""
+    return _exchange(base_url, target, {"Content-Type": "application/json", "Content-Length": str(len(body))}, lambda sock: sock.sendall(body))
+
+
 def post_declaring(base_url: str, target: str, content_length: int) -> RawResponse:
     """POST headers that announce content_length bytes, and send none of them."""
     return _exchange(base_url, target, {"Content-Type": "application/json", "Content-Length": str(content_length)}, lambda _: None)
