@@ -1,6 +1,7 @@
-"""What the documents a question is asked of cover: the places and years their text names. A question
-limited to some documents is judged against those alone, so a Liaoning document elsewhere in the
-library does not make "what does Liaoning's plan say" answerable from the Jilin document."""
+"""What the documents a question is asked of cover: the places and years their text names, and the
+departments their tasks name. A question limited to some documents is judged against those alone, so a
+Liaoning document elsewhere in the library does not make "what does Liaoning's plan say" answerable
+from the Jilin document."""
 from __future__ import annotations
 
 import functools
@@ -11,13 +12,14 @@ from corpus.library import Library
 from qa.places import OtherJurisdictions
 from qa.understanding import YEAR
 
-SCOPES_KEPT = 64  # distinct document selections whose place patterns stay built
+SCOPES_KEPT = 64  # distinct document selections whose coverage stays built
 
 
 @dataclass(frozen=True)
 class ScopeCoverage:
     other_jurisdictions: OtherJurisdictions
     years: frozenset[int]
+    departments: frozenset[str]  # the registry names of the departments the documents' tasks name
 
 
 class LibraryCoverage:
@@ -35,4 +37,5 @@ class LibraryCoverage:
         return ScopeCoverage(
             OtherJurisdictions.load(texts, (document.issuer for document in chosen)),
             frozenset(int(year) for text in texts for year in YEAR.findall(text)),
+            frozenset(name for document in chosen for task in document.measures for name in task.departments),
         )

@@ -117,7 +117,6 @@ class QAPipeline:
         self.answers = AnswerCache(self.memory.store, library)
         self.cascade = cascade
         self.coverage = LibraryCoverage(library)
-        self._named_within = functools.lru_cache(maxsize=SCOPES_KEPT)(self._departments_named_by)
         self._reader_within = functools.lru_cache(maxsize=SCOPES_KEPT)(self._reader_among)
         self._rows = {passage.id: row for row, passage in enumerate(index.passages)}
         self._plain_texts = [_plain(passage.text) for passage in index.passages]
@@ -568,7 +567,7 @@ class QAPipeline:
         library of two provinces) names only those the documents name."""
         if not documents:
             return understanding
-        named = self._named_within(documents)
+        named = self.coverage.of(documents).departments
         if any(not any(d.name in named for d in group) for group in understanding.namesakes):
             # a name another document's department claims whole ("People's Bank Changchun branch" for
             # 人民银行长春市分行) may name one of these documents' by a shorter form (People's Bank
@@ -580,12 +579,9 @@ class QAPipeline:
         departments = tuple(group[0] for group in namesakes) or understanding.departments
         return replace(understanding, documents=documents, departments=departments, namesakes=namesakes)
 
-    def _departments_named_by(self, documents: frozenset[str]) -> frozenset[str]:
-        return frozenset(name for d in self.library.within(documents) for p in d.measures for name in p.departments)
-
     def _reader_among(self, documents: frozenset[str]) -> QuestionReader:
         """A reader that knows only the departments `documents` name."""
-        named = self._named_within(documents)
+        named = self.coverage.of(documents).departments
         registry = DepartmentRegistry([d for d in self.registry.departments if d.name in named])
         reader = self.reader
         return QuestionReader(registry, self.tokenizer, reader.knows, reader.lexicon, reader.table, reader.classifier)
