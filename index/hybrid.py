@@ -258,7 +258,7 @@ def open_index(
         components.append(directory)
     groups = document_groups(passages)
     for spec in config.encoders:
-        encoder = load_encoder(spec)
+        encoder = load_encoder(spec, store)
         parts = []
         for group in groups:
             shape = (len(group.rows), encoder.dimension)

@@ -77,9 +77,9 @@ def file_checksum(path: Path) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
+@dataclass(frozen=True)
 class IndexStore:
-    def __init__(self, root: Path):
-        self.root = root
+    root: Path  # equal roots are the same store, so what is cached per store is shared by them
 
     def component_dir(self, kind: str, name: str, component_fingerprint: str) -> Path:
         slug = re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("_") or "default"

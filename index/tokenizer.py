@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import hashlib
-import logging
 import math
 import threading
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import jieba
+
+from index.word_counts import WordCounts, jieba_word_counts
 
 # Function words, question words, and the words every measure's department parenthesis
 # carries: 负责 closes all 139 measures and 牵头/部门/配合 name the roles rather than the
@@ -51,8 +52,11 @@ class Tokenizer:
 
     name = "jieba"
 
-    def __init__(self, user_words: Iterable[str] = ()) -> None:
+    def __init__(self, user_words: Iterable[str] = (), word_counts: Callable[[], WordCounts] = jieba_word_counts) -> None:
+        """`word_counts` gives jieba's general dictionary, when the first text is tokenised: by
+        default as jieba loads it, or from where the index keeps it (open_word_counts)."""
         self._user_words = sorted({_normalise(word).strip() for word in user_words} - {""})
+        self._word_counts = word_counts
         self._segmenter: jieba.Tokenizer | None = None
         self._lock = threading.Lock()
 
@@ -88,13 +92,7 @@ class Tokenizer:
 
     def _build_segmenter(self) -> jieba.Tokenizer:
         segmenter = jieba.Tokenizer()
-        # jieba logs its dictionary loading at DEBUG to stderr; silence only that step.
-        previous_level = jieba.default_logger.level
-        jieba.default_logger.setLevel(logging.WARNING)
-        try:
-            segmenter.initialize()
-        finally:
-            jieba.default_logger.setLevel(previous_level)
+        self._word_counts().install(segmenter)
         for word in self._user_words:
             segmenter.add_word(word, freq=_USER_WORD_FREQUENCY)
         return segmenter

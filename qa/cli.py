@@ -141,7 +141,8 @@ def command_eval(settings: Settings, args: argparse.Namespace) -> int:
     from eval.gate import FLOORS_PATH, check_floors, load_floors
     from eval.parts import gated_part, parts_to_run
     from eval.report import against_previous_release, read_baseline
-    from eval.runner import DEFAULT_CONFIGURATION, HYBRID, chosen_baseline, run
+    from eval.configurations import DEFAULT_CONFIGURATION, HYBRID
+    from eval.runner import chosen_baseline, run
 
     gate_config = args.gate_config or DEFAULT_CONFIGURATION
     if args.gate and gate_config not in args.configs:
@@ -166,7 +167,7 @@ def command_calibrate(settings: Settings, args: argparse.Namespace) -> int:
     from eval.calibration import calibrate
     from eval.gold import TEST_PATH
     from eval.intent_calibration import calibrate_intents
-    from eval.runner import configuration_settings
+    from eval.configurations import configuration_settings
 
     if args.gold.resolve() == TEST_PATH.resolve():
         raise UsageError(f"{args.gold} is the held-out test part: nothing may be fitted on it")
@@ -221,7 +222,7 @@ def command_bench(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from eval.runner import CONFIGURATIONS, DEFAULT_CONFIGURATION
+    from eval.configurations import CONFIGURATIONS, DEFAULT_CONFIGURATION
 
     parser = argparse.ArgumentParser(prog="qa", description="政策问答: who is responsible for what, answered from policy documents.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")

@@ -17,6 +17,7 @@ from index.store import IndexStore
 from index.synonyms import SynonymExpander, open_synonyms
 from index.tokenizer import Tokenizer
 from index.translate import QueryTranslator, open_dictionary, open_vocabulary
+from index.word_counts import open_word_counts
 from qa.abstention import AbstentionPolicy, VocabularyEvidence, evidence
 from qa.answer import Answer, Intent, Role, Verdict
 from qa.answer_cache import AnswerCache
@@ -68,15 +69,19 @@ def index_config(settings: Settings) -> IndexConfig:
     return IndexConfig(tuple(settings.encoder_specs), settings.bm25, settings.fusion, settings.backend, settings.ann_threshold)
 
 
-def build_tokenizer(registry: DepartmentRegistry, translator: QueryTranslator) -> Tokenizer:
-    return _tokenizer((*registry.surface_forms(), *translator.chinese_terms()))
+def build_tokenizer(registry: DepartmentRegistry, translator: QueryTranslator, store: IndexStore | None = None) -> Tokenizer:
+    """The tokenizer keeping the departments' names and the glossary's terms whole; with a store, jieba's
+    dictionary is read from where the index keeps it rather than from jieba's own slower cache."""
+    return _tokenizer((*registry.surface_forms(), *translator.chinese_terms()), store)
 
 
 @functools.lru_cache(maxsize=1)
-def _tokenizer(user_words: tuple[str, ...]) -> Tokenizer:
+def _tokenizer(user_words: tuple[str, ...], store: IndexStore | None) -> Tokenizer:
     """One tokenizer per set of user words: a library reloaded with the same departments shares the
     serving pipeline's jieba dictionary (tens of MiB) rather than loading a second one beside it."""
-    return Tokenizer(user_words=list(user_words))
+    if store is None:
+        return Tokenizer(user_words=list(user_words))
+    return Tokenizer(user_words=list(user_words), word_counts=functools.partial(open_word_counts, store))
 
 
 def relevant_hits(hits: Sequence[Hit], share: float | None = None) -> list[Hit]:
@@ -140,7 +145,7 @@ class QAPipeline:
         library = library or Library.load(settings.library_path)
         registry = library.registry
         translator = QueryTranslator()
-        tokenizer = build_tokenizer(registry, translator)
+        tokenizer = build_tokenizer(registry, translator, IndexStore(settings.data_dir))
         config = index_config(settings)
         if config.backend is Backend.MILVUS:
             # Imported here: pymilvus is an optional extra that the embedded index does without.

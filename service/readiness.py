@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 
 from corpus.library import Library
 from index.encoders import preload_encoders
+from index.store import IndexStore
 from qa.answer import Answer
 from qa.pipeline import QAPipeline
 from qa.settings import Settings
@@ -73,7 +74,7 @@ class PipelineHolder:
         try:
             self._phase = "loading library"
             logger.info("loading library")
-            preload_encoders(settings.encoder_specs)
+            preload_encoders(settings.encoder_specs, IndexStore(settings.data_dir))
             self._library = Library.load(settings.library_path)
             part = "index"
             self._pipeline = build_pipeline(settings, self._library, self._set_phase, self._state_store)

@@ -25,7 +25,8 @@ from eval.metrics import (
 )
 from eval.report import COMPARISON_PNG, QUESTIONS_CSV, REPORT_MD, RESULTS_JSON, write_reports
 from eval.retrieval_evaluator import RetrievalEvaluator
-from eval.runner import CONFIGURATIONS, evaluate, run
+from eval.configurations import CONFIGURATIONS
+from eval.runner import evaluate, run
 from qa.answer import Answer
 from qa.settings import Settings
 from tests.hand_made import CORPUS_LEADS, answer, gold, item
