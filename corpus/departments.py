@@ -11,7 +11,7 @@ import json
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -163,12 +163,37 @@ def _shortened_english_forms(departments: list[Department], qualifier: re.Patter
     return {form: claimants for form, claimants in claims.items() if len({c.jurisdiction for c in claimants}) == len(claimants)}
 
 
-def _pattern_for(form: str) -> str:
-    # English forms must not fire inside a longer word ("cas" in "cascade"); Chinese has no word
-    # boundaries to respect, so Chinese forms match as substrings.
-    if _is_latin(form):
-        return rf"(?<![a-z0-9]){re.escape(form)}(?![a-z0-9])"
-    return re.escape(form)
+class _FormMatcher:
+    """The forms found in a text, scanning left to right and taking at each place the longest form
+    that stands there, as a regular expression of the forms longest first would, but comparing each
+    place only with the forms that open with its character (an alternation of a thousand forms is
+    tried in full at every character). English forms must not fire inside a longer word ("cas" in
+    "cascade"); Chinese has no word boundaries to respect, so Chinese forms match as substrings."""
+
+    def __init__(self, forms: Iterable[str]) -> None:
+        self._by_first: dict[str, list[tuple[str, bool]]] = {}
+        for form in sorted(set(forms), key=len, reverse=True):
+            if form:
+                self._by_first.setdefault(form[0], []).append((form, _is_latin(form)))
+
+    def finditer(self, text: str) -> Iterator[tuple[int, int, str]]:
+        position = 0
+        while position < len(text):
+            found = next((form for form, latin in self._by_first.get(text[position], ()) if _stands_at(text, position, form, latin)), None)
+            if found is None:
+                position += 1
+            else:
+                yield position, position + len(found), found
+                position += len(found)
+
+
+def _stands_at(text: str, start: int, form: str, latin: bool) -> bool:
+    if not text.startswith(form, start):
+        return False
+    if not latin:
+        return True
+    end = start + len(form)
+    return not (start > 0 and _LATIN_OR_DIGIT.fullmatch(text[start - 1])) and not (end < len(text) and _LATIN_OR_DIGIT.fullmatch(text[end]))
 
 
 @dataclass(frozen=True)
@@ -212,8 +237,7 @@ class DepartmentRegistry:
         qualifier = re.compile(rf"^(?:(?:{'|'.join([*places, *levels])})\s+)+")
         for form, claimants in _shortened_english_forms(departments, qualifier).items():
             self._claims.setdefault(form, claimants)
-        forms_longest_first = sorted({*self._claims, *map(fold, NOT_DEPARTMENTS)}, key=len, reverse=True)
-        self._matcher = re.compile("|".join(_pattern_for(form) for form in forms_longest_first))
+        self._matcher = _FormMatcher({*self._claims, *map(fold, NOT_DEPARTMENTS)})
 
     def _claim(self, form: str, department: Department) -> None:
         claimants = self._claims.setdefault(form, [])
@@ -287,11 +311,11 @@ class DepartmentRegistry:
         two provinces) is one mention of all of them, unless a place before it names one."""
         folded, origins = _fold_with_origins(text)
         mentions = []
-        for match in self._matcher.finditer(folded):
-            claimants = [d for d in self._claims.get(match.group(), []) if not self._belongs_elsewhere(folded, match.start(), d)]
+        for match_start, match_end, form in self._matcher.finditer(folded):
+            claimants = [d for d in self._claims.get(form, []) if not self._belongs_elsewhere(folded, match_start, d)]
             if not claimants:
                 continue
-            start, end = origins[match.start()], origins[match.end() - 1] + 1
+            start, end = origins[match_start], origins[match_end - 1] + 1
             mentions.append(Mention(claimants[0], start, end, text[start:end], tuple(claimants)))
         return mentions
 
