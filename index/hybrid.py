@@ -16,7 +16,7 @@ from index.encoders import Encoder, load_encoder
 from index.fusion import POOL_DEPTH, FusionMode, RetrieverResult, fuse
 from index.store import IndexStore, Manifest, UnusableComponentError, fingerprint
 from index.tokenizer import Tokenizer
-from index.vectors import HNSWParameters, RowVectors, VectorIndex
+from index.vectors import HNSWParameters, RowVectors, VectorIndex, norms
 
 LEXICAL = "bm25"
 ENCODE_BATCH = 16
@@ -302,10 +302,10 @@ def load_vectors(directory: Path, shape: tuple[int, int]) -> np.ndarray:
         raise UnusableComponentError(directory, f"{VECTORS_FILE} is not a NumPy array ({error})") from None
     if embeddings.shape != shape:
         raise UnusableComponentError(directory, f"{VECTORS_FILE} holds an array of shape {embeddings.shape}, not {shape}")
-    norms = np.linalg.norm(embeddings, axis=1)
-    unfit = np.flatnonzero(~(np.abs(norms - 1) <= UNIT_LENGTH_TOLERANCE))  # NaN and infinite norms included
+    lengths = norms(RowVectors([embeddings]))
+    unfit = np.flatnonzero(~(np.abs(lengths - 1) <= UNIT_LENGTH_TOLERANCE))  # NaN and infinite norms included
     if unfit.size:
-        raise UnusableComponentError(directory, f"{VECTORS_FILE} row {unfit[0]} is not a finite unit-length vector (norm {norms[unfit[0]]})")
+        raise UnusableComponentError(directory, f"{VECTORS_FILE} row {unfit[0]} is not a finite unit-length vector (norm {lengths[unfit[0]]})")
     return embeddings
 
 

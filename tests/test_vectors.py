@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
 
-from index.vectors import HNSWParameters, RowVectors, VectorIndex
+import index.vectors as vectors_module
+from index.vectors import HNSWParameters, RowVectors, VectorIndex, norms
 
 
 def unit_rows(count: int, dimension: int, seed: int) -> np.ndarray:
@@ -150,3 +151,28 @@ def test_an_approximate_index_loads_with_its_vectors(tmp_path):
         VectorIndex.load(tmp_path / "hnsw.faiss")
     with pytest.raises(ValueError, match="exact vectors"):
         VectorIndex.load(tmp_path / "hnsw.faiss", RowVectors([rows[:10]]), parameters.ef_search)
+
+
+def test_rows_of_a_large_mapped_file_are_read_as_the_map_holds_them_without_mapping_them(tmp_path, monkeypatch):
+    monkeypatch.setattr(vectors_module, "READ_ROWS_FROM_BYTES", 0)  # every file counts as large
+    path = tmp_path / "vectors.npy"
+    np.save(path, np.random.default_rng(0).standard_normal((500, 16)).astype(np.float32))
+    mapped = np.load(path, mmap_mode="r")
+    rows = RowVectors([mapped])
+    assert rows._files[0] is not None
+    for wanted in (np.array([3, 4, 5, 9, 200, 201, 499]), np.array([499, 0, 7, 6]), np.arange(500), np.array([], dtype=np.int64)):
+        assert np.array_equal(rows.take(wanted), np.asarray(mapped[wanted]))
+    assert np.allclose(norms(rows), np.linalg.norm(mapped, axis=1))
+    # a view of part of the file is read through the map, never from the wrong offset
+    assert RowVectors([mapped[10:]])._files[0] is None
+
+
+def test_a_mapped_file_cut_short_is_an_error_not_garbage(tmp_path, monkeypatch):
+    monkeypatch.setattr(vectors_module, "READ_ROWS_FROM_BYTES", 0)
+    path = tmp_path / "vectors.npy"
+    np.save(path, np.ones((100, 8), dtype=np.float32))
+    rows = RowVectors([np.load(path, mmap_mode="r")])
+    with open(path, "r+b") as handle:
+        handle.truncate(path.stat().st_size - 64)
+    with pytest.raises(OSError, match="cut short"):
+        rows.take(np.array([99]))
