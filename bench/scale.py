@@ -377,7 +377,7 @@ def run_scale_curve(
         "vectors": source.value,
         "pool_depth": POOL_DEPTH,
         "ann_threshold": ANN_THRESHOLD,
-        "hnsw": {"m": HNSW.m, "ef_construction": HNSW.ef_construction, "ef_search": HNSW.ef_search, "codes": "16-bit float scalar quantisation"},
+        "hnsw": {"m": HNSW.m, "ef_construction": HNSW.ef_construction, "ef_search": HNSW.ef_search, "codes": "8-bit scalar quantisation"},
         "dimensions": ENCODERS,
         "queries": QUERIES,
         "targets": {**TARGETS, "size": TARGET_SIZE},

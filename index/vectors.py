@@ -25,10 +25,10 @@ QUANTISER_TRAINING_ROWS = 100_000  # the scalar quantiser learns each dimension'
 class HNSWParameters:
     """The HNSW graph's shape, chosen on the scale curve (bench/scale.py, 384 dimensions). At 100,000
     rows M=16 kept recall@10 under 0.96 whatever efSearch; M=32 reached 0.98 at efSearch 400 in about
-    a millisecond, and efConstruction 80 added 0.004 for several times the build. The graph walks
-    16-bit float codes: with 8-bit ones, recall@10 fell to 0.938 (384 dimensions) and 0.964 (512) at
-    1,000,000 rows, where a library's many passages on one topic are told apart by differences finer
-    than 8 bits keep; at 60,000 rows 16 bits gave 0.994 against 0.992, and built and searched faster."""
+    a millisecond, and efConstruction 80 added 0.004 for several times the build. At 1,000,000 rows
+    recall@10 falls to 0.938 (384 dimensions) and 0.964 (512). It is the graph, not the 8-bit codes,
+    that loses neighbours there: 16-bit float codes gave 0.922 for 384 dimensions at 1,000,000 rows
+    (0.994 against 0.992 at 60,000) for twice the codes' memory."""
 
     m: int = 32
     ef_construction: int = 40
@@ -36,7 +36,7 @@ class HNSWParameters:
 
     @property
     def key(self) -> str:
-        return f"hnsw-fp16-m{self.m}-efc{self.ef_construction}"
+        return f"hnsw-sq8-m{self.m}-efc{self.ef_construction}"
 
 
 class RowVectors:
@@ -123,7 +123,7 @@ def norms(rows: RowVectors, chunk: int = 65_536) -> np.ndarray:
 
 class VectorIndex:
     """Cosine similarity search: inner product over L2-normalised rows. Exact with IndexFlatIP; with
-    HNSW over 16-bit float codes, whose candidates are then scored exactly from the stored vectors."""
+    HNSW over 8-bit codes, whose candidates are then scored exactly from the stored vectors."""
 
     def __init__(self, index: faiss.Index, rows: RowVectors | None = None, ef_search: int | None = None) -> None:
         self._index = index
@@ -136,7 +136,7 @@ class VectorIndex:
         if hnsw is None:
             index = faiss.IndexFlatIP(rows.dimension)
         else:
-            index = faiss.IndexHNSWSQ(rows.dimension, faiss.ScalarQuantizer.QT_fp16, hnsw.m, faiss.METRIC_INNER_PRODUCT)
+            index = faiss.IndexHNSWSQ(rows.dimension, faiss.ScalarQuantizer.QT_8bit, hnsw.m, faiss.METRIC_INNER_PRODUCT)
             index.hnsw.efConstruction = hnsw.ef_construction
             sample = np.random.default_rng(0).choice(len(rows), min(len(rows), QUANTISER_TRAINING_ROWS), replace=False)
             index.train(rows.take(np.sort(sample)))
@@ -166,7 +166,7 @@ class VectorIndex:
         k = min(k, len(self) if rows is None else len(rows))
         if k <= 0:
             return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
-        # HNSW visits efSearch candidates whatever k is; its 16-bit codes only approximate the
+        # HNSW visits efSearch candidates whatever k is; its 8-bit codes only approximate the
         # similarity, so all of them are scored exactly and the best k kept
         asked = max(k, self._ef_search) if self.approximate else k
         with _one_thread():
