@@ -601,8 +601,11 @@ class QAPipeline:
 
     def search(self, understanding: Understanding, k: int, rows: Sequence[int] | None = None) -> Ranking:
         """The passages ranked for the question: the cheap retrievers' ranking where they agree on the
-        best passage, else every retriever's."""
-        if self.cascade is None:
+        best passage, else every retriever's. Among given rows (a department's measures on a topic)
+        every retriever ranks: the answer lists those rows down to where relevance drops, and the cheap
+        retrievers agreeing on the first says nothing of the rest ("发改委牵头的交通项目" lost two of
+        its four measures)."""
+        if self.cascade is None or rows is not None:
             return self._search(understanding, k, rows)
         cheap = self._search(understanding, k, rows, self.cascade.cheap)
         return cheap if self.cascade.settles(cheap) else self._search(understanding, k, rows)
