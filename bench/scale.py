@@ -34,7 +34,8 @@ from index.bm25 import B, K1, BM25Retriever
 from index.choices import parse_choice
 from index.encoders import load_encoder
 from index.fusion import POOL_DEPTH, RRF_K, FusionMode
-from index.hybrid import ANN_THRESHOLD, HNSW, DenseRetriever, HybridIndex, LexicalRetriever, Query, search_text
+from index.document_rows import search_text
+from index.hybrid import ANN_THRESHOLD, HNSW, DenseRetriever, HybridIndex, LexicalRetriever, Query
 from index.tokenizer import Tokenizer
 from index.vectors import RowVectors, VectorIndex
 
@@ -217,7 +218,7 @@ def measure_embedded(library: SyntheticLibrary, tokenizer: Tokenizer, folder: Pa
     figures["build_bm25_s"] = round(time.perf_counter() - started, 3)
     bm25.save(folder / "bm25")
     lexical = LexicalRetriever(tokenizer, bm25)
-    figures["bm25_p50_ms"] = p50_ms(lambda i: lexical.retrieve(queries[i], POOL_DEPTH, None))
+    figures["bm25_p50_ms"] = p50_ms(lambda i: lexical.retrieve(queries[i], POOL_DEPTH, None, None))
     exact, approximate = {}, {}
     for name, stored in library.vectors.items():
         rows = RowVectors([stored])

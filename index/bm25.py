@@ -9,6 +9,8 @@ import numpy as np
 
 from index.choices import parse_choice
 
+LEXICAL = "bm25"  # the lexical retriever's name, in rankings and in the index store
+
 # Okapi's term-frequency saturation and length normalisation, shared with the Milvus backend so that
 # its BM25 scores match these.
 K1 = 1.5

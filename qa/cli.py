@@ -16,7 +16,7 @@ from tqdm import tqdm
 
 from corpus.departments import UnknownDepartmentError
 from corpus.library import LibraryError
-from index.hybrid import document_groups
+from index.document_rows import document_groups
 from index.store import IndexStore, UnusableIndexError
 from qa.errors import UsageError
 from qa.cascade import Cascade
@@ -53,9 +53,10 @@ class BuildProgress:
 def load_pipeline(settings: Settings, force: bool = False) -> QAPipeline:
     from corpus.library import Library
 
-    progress = BuildProgress(len(Library.load(settings.library_path).passages))
+    library = Library.load(settings.library_path)
+    progress = BuildProgress(len(library.passages))
     try:
-        return QAPipeline.from_settings(settings, force=force, progress=progress)
+        return QAPipeline.from_settings(settings, force=force, progress=progress, library=library)
     finally:
         progress.close()
 
@@ -201,6 +202,12 @@ def command_bench(settings: Settings, args: argparse.Namespace) -> int:
             print(f"qa: error: the service did not hold against: {', '.join(failed)}", file=sys.stderr)
             return 1
         return 0
+    if args.growth:
+        from bench.library_growth import GROWTH_JSON, growth_markdown, measure_growth
+
+        print(growth_markdown(measure_growth(settings, args.growth, args.out, log)))
+        print(f"\nfigures written to {args.out / GROWTH_JSON}")
+        return 0
     options = BenchOptions(
         builds=tuple(args.builds),
         questions=args.questions,
@@ -292,6 +299,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--time-limit", type=float, default=3600, help="seconds after which the bench stops and reports what it has")
     bench.add_argument("--out", type=Path, default=Path("artifacts/bench"))
     bench.add_argument("--hostile", action="store_true", help="only replay hostile requests against the service (bench.hostile), nothing else")
+    bench.add_argument(
+        "--growth", type=Path, nargs="+", metavar="FILE", help="only time adding the last FILE to a library of the others, against building them all (bench.library_growth)"
+    )
     bench.set_defaults(handler=command_bench)
     return parser
 

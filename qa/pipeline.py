@@ -12,7 +12,8 @@ from corpus.jurisdiction import Jurisdiction, jurisdiction_of_issuer, simplified
 from corpus.library import Library
 from corpus.models import Document, Passage, PassageKind
 from index.backend import Backend
-from index.hybrid import Hit, IndexConfig, Query, Ranking, SearchIndex, open_index, search_text
+from index.document_rows import LibraryTexts
+from index.hybrid import Hit, IndexConfig, Query, Ranking, SearchIndex, open_index
 from index.store import IndexStore
 from index.synonyms import SynonymExpander, open_synonyms
 from index.tokenizer import Tokenizer
@@ -158,6 +159,7 @@ class QAPipeline:
                 settings.milvus_address,
                 settings.milvus_collection,
                 tokenizer,
+                IndexStore(settings.data_dir),
                 build_missing=build_missing,
                 force=force,
                 progress=progress,
@@ -174,12 +176,12 @@ class QAPipeline:
                 force=force,
                 progress=progress,
             )
-        texts = [search_text(p) for p in library.passages]
+        texts = LibraryTexts.of(library.passages, library.checksum)
         store = IndexStore(settings.data_dir)
-        synonyms = open_synonyms(texts, library.checksum, store, tokenizer, build_missing=build_missing, force=force)
+        synonyms = open_synonyms(texts, store, tokenizer, build_missing=build_missing, force=force)
         # English questions reach the library's own words too, not only the glossary's
         translator = QueryTranslator(
-            vocabulary=open_vocabulary(texts, library.checksum, store, tokenizer, build_missing, force),
+            vocabulary=open_vocabulary(texts, store, tokenizer, build_missing, force),
             dictionary=open_dictionary(store, build_missing, force),
         )
         policy = abstention or AbstentionPolicy.for_config(config)
@@ -211,7 +213,7 @@ class QAPipeline:
         if turn is None:
             in_conversation = previous is not None
             understanding = self.reader.read(parsed, in_conversation)
-            understanding = self._within(understanding, self._scope(understanding, documents), in_conversation)
+            understanding = self._within(understanding, *self._scope(understanding, documents), in_conversation)
             answer, passages = self._answer(understanding, previous, k)
             turn = Turn(understanding, answer, tuple(passages))
             if cache_key:
@@ -547,28 +549,31 @@ class QAPipeline:
                     rows.append(self._rows[passage.id])
         return rows
 
-    def _scope(self, understanding: Understanding, documents: Sequence[str]) -> frozenset[str]:
-        """The documents a question is limited to: those asked for, else those it names by 文号 or title."""
+    def _scope(self, understanding: Understanding, documents: Sequence[str]) -> tuple[frozenset[str], frozenset[str]]:
+        """The documents a question is limited to: those asked for, else those it names by 文号 or title,
+        else those of the place it is set in; and, for the last, the names of that place."""
         for document_id in documents:
             self.library.document(document_id)  # unknown ids are refused with the known ones listed
         if documents:
-            return frozenset(documents)
+            return frozenset(documents), frozenset()
         text = understanding.question.text
         named = [d.id for d in self.library.documents if d.doc_number and d.doc_number in text or len(d.title) >= 8 and d.title in text]
-        if not named:
-            # "辽宁那份措施的第五条", "Who leads lowering guarantee fees in Liaoning?": the documents of the
-            # place the question is set in, where the library holds others too; a number names its
-            # document by any mention of the place, other questions by the place as their setting
-            # (长春新区 is a subject of the Jilin document, not a question about Changchun's)
-            as_setting = understanding.intent is not Intent.MEASURE
-            named = [d.id for d in self.library.documents if _names_place(text, jurisdiction_of_issuer(d.issuer), as_setting)]
-            if len(named) == len(self.library.documents):
-                named = []
-        return frozenset(named)
+        if named:
+            return frozenset(named), frozenset()
+        # "辽宁那份措施的第五条", "Who leads lowering guarantee fees in Liaoning?": the documents of the
+        # place the question is set in, where the library holds others too; a number names its
+        # document by any mention of the place, other questions by the place as their setting
+        # (长春新区 is a subject of the Jilin document, not a question about Changchun's)
+        as_setting = understanding.intent is not Intent.MEASURE
+        places = {d.id: jurisdiction_of_issuer(d.issuer) for d in self.library.documents}
+        named = [document for document, place in places.items() if _names_place(text, place, as_setting)]
+        if len(named) == len(self.library.documents):
+            return frozenset(), frozenset()
+        return frozenset(named), frozenset(name for document in named for name in (places[document].name, places[document].short) if name)
 
-    def _within(self, understanding: Understanding, documents: frozenset[str], in_conversation: bool) -> Understanding:
-        """The understanding limited to `documents`: a name several departments share (财政厅 in a
-        library of two provinces) names only those the documents name."""
+    def _within(self, understanding: Understanding, documents: frozenset[str], setting: frozenset[str], in_conversation: bool) -> Understanding:
+        """The understanding limited to `documents`, set in the place named `setting`: a name several
+        departments share (财政厅 in a library of two provinces) names only those the documents name."""
         if not documents:
             return understanding
         named = self.coverage.of(documents).departments
@@ -581,7 +586,7 @@ class QAPipeline:
                 understanding = reread
         namesakes = tuple(tuple(d for d in group if d.name in named) or group for group in understanding.namesakes)
         departments = tuple(group[0] for group in namesakes) or understanding.departments
-        return replace(understanding, documents=documents, departments=departments, namesakes=namesakes)
+        return replace(understanding, documents=documents, setting=setting, departments=departments, namesakes=namesakes)
 
     def _reader_among(self, documents: frozenset[str]) -> QuestionReader:
         """A reader that knows only the departments `documents` name."""
@@ -594,10 +599,7 @@ class QAPipeline:
         return self.library.within(understanding.documents)
 
     def _search(self, understanding: Understanding, k: int, rows: Sequence[int] | None = None, only: Collection[str] | None = None) -> Ranking:
-        if understanding.documents:
-            in_scope = [self._rows[p.id] for d in self._documents(understanding) for p in d.passages]
-            rows = in_scope if rows is None else sorted(set(rows) & set(in_scope))
-        return self.index.search(self.query(understanding), k, rows, only)
+        return self.index.search(self.query(understanding), k, rows, only, understanding.documents or None)
 
     def search(self, understanding: Understanding, k: int, rows: Sequence[int] | None = None) -> Ranking:
         """The passages ranked for the question: the cheap retrievers' ranking where they agree on the
@@ -617,15 +619,22 @@ class QAPipeline:
         return self.abstention
 
     def query(self, understanding: Understanding) -> Query:
-        """BM25 reads Chinese: the topic, translated where English, with the corpus's synonyms. The
-        encoders read an English question as asked, and a Chinese one's topic."""
+        """BM25 reads Chinese: the topic, translated where English, with the corpus's synonyms, and
+        without the place that chose the documents searched (within Changchun's plan, 长春 would rank
+        its preamble first). The encoders read an English question as asked, and a Chinese one's topic."""
         text = understanding.topic or understanding.text
         if understanding.language == "en":
-            return Query(text=understanding.text, lexical_text=self._with_synonyms(" ".join(self.translator.translate(text))))
+            lexical = " ".join(self.translator.translate(text))
+            return Query(text=understanding.text, lexical_text=self._with_synonyms(self._without_setting(lexical, understanding)))
         # English words in a Chinese question are read through their translation; an acronym
         # (PPP) stays as written, as the documents write it too
         lexical = ENGLISH_WORDS.sub(lambda m: m.group() if ACRONYM.fullmatch(m.group()) else " ".join(self.translator.translate(m.group())), text)
-        return Query(text=text, lexical_text=self._with_synonyms(lexical))
+        return Query(text=text, lexical_text=self._with_synonyms(self._without_setting(lexical, understanding)))
+
+    def _without_setting(self, lexical: str, understanding: Understanding) -> str:
+        if not understanding.setting:
+            return lexical
+        return " ".join(term for term in self.tokenizer.tokenize(lexical) if term not in understanding.setting)
 
     def _with_synonyms(self, lexical: str) -> str:
         """The lexical text with the corpus's own terms for the words it does not use (民企 → 民营企业)."""

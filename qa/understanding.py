@@ -58,6 +58,9 @@ class Understanding:
     years: tuple[int, ...] = ()  # years the question names
     line_ref: bool = False  # asks about a line or page number
     documents: frozenset[str] = frozenset()  # the documents the question is limited to; empty: the whole library
+    # the names of the place whose documents the question is limited to, where the place chose them
+    # ("… in Changchun"): within those documents the place says nothing of the topic
+    setting: frozenset[str] = frozenset()
     # for each of `departments`, every department its name names (itself first): 财政厅 in a library of two provinces
     namesakes: tuple[tuple[Department, ...], ...] = ()
 

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from index.bm25 import BM25Retriever
+from index.document_terms import TERMS_FILE
 from index.hybrid import VECTORS_FILE, load_vectors
 from index.store import (
     JSON_FILE,
@@ -227,14 +228,17 @@ def test_qa_build_rebuilds_damaged_components_of_the_real_index(tmp_path):
     built = run_qa(tmp_path, "build")
     assert built.returncode == 0, built.stderr[-4000:]
     [bm25] = tmp_path.glob("bm25-*")
+    [terms] = tmp_path.glob("terms-*")
     [synonyms] = tmp_path.glob("synonyms-*")
-    [vocabulary] = tmp_path.glob("vocabulary-*")
+    [vocabulary] = tmp_path.glob("vocabulary-jieba-*")
     truncate(bm25 / "data.csc.index.npy")
+    truncate(terms / TERMS_FILE)
     write_non_utf8(synonyms / MANIFEST_FILE)
     (vocabulary / JSON_FILE).unlink()
     rebuilt = run_qa(tmp_path, "build")
     assert rebuilt.returncode == 0 and "Traceback" not in rebuilt.stderr, rebuilt.stderr[-4000:]
-    for directory, file_name in ((bm25, "data.csc.index.npy"), (synonyms, MANIFEST_FILE), (vocabulary, JSON_FILE)):
+    damaged = ((bm25, "data.csc.index.npy"), (terms, TERMS_FILE), (synonyms, MANIFEST_FILE), (vocabulary, JSON_FILE))
+    for directory, file_name in damaged:
         assert any(directory.name in line and file_name in line for line in rebuilt.stderr.splitlines()), rebuilt.stderr
     asked = run_qa(tmp_path, "ask", "棚改融资谁牵头")
     assert asked.returncode == 0 and "index component" not in asked.stderr, asked.stderr[-4000:]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
@@ -56,14 +57,15 @@ def milvus_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 def index(library: Library, tokenizer: Tokenizer, milvus_settings: Settings) -> MilvusIndex:
     """Built where, and as, the pipeline with `milvus_settings` looks for it."""
     config = index_config(milvus_settings)
-    return MilvusIndex.open(library.passages, library.checksum, config, milvus_settings.milvus_address, milvus_settings.milvus_collection, tokenizer)
+    store = IndexStore(milvus_settings.data_dir)
+    return MilvusIndex.open(library.passages, library.checksum, config, milvus_settings.milvus_address, milvus_settings.milvus_collection, tokenizer, store)
 
 
 @pytest.fixture(scope="module")
-def embedded(library: Library, tokenizer: Tokenizer, milvus_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> HybridIndex:
-    """The embedded index over the same retrievers, fused the same way."""
+def embedded(index: MilvusIndex, library: Library, tokenizer: Tokenizer, milvus_settings: Settings) -> HybridIndex:
+    """The embedded index over the same retrievers, fused the same way, over the embeddings the Milvus build kept."""
     config = replace(index_config(milvus_settings), backend=Backend.EMBEDDED)
-    return open_index(library.passages, library.checksum, config, IndexStore(tmp_path_factory.mktemp("embedded")), tokenizer)
+    return open_index(library.passages, library.checksum, config, IndexStore(milvus_settings.data_dir), tokenizer)
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +87,7 @@ def rows_of(ranking: Ranking) -> list[int]:
 
 
 def open_bm25_only(library: Library, tokenizer: Tokenizer, uri: str, checksum: str | None = None, **options) -> MilvusIndex:
-    return MilvusIndex.open(library.passages, checksum or library.checksum, BM25_ONLY, uri, COLLECTION, tokenizer, **options)
+    return MilvusIndex.open(library.passages, checksum or library.checksum, BM25_ONLY, uri, COLLECTION, tokenizer, IndexStore(Path(uri).parent), **options)
 
 
 @pytest.mark.parametrize("question", [ENGLISH, CHINESE])
@@ -97,7 +99,14 @@ def test_the_shantytown_question_gets_all_four_financing_measures_into_the_top_f
 def test_pool_fusion_ranks_as_the_embedded_index(index, embedded, milvus_pipeline, milvus_settings, library, tokenizer, fusion):
     config = replace(index_config(milvus_settings), fusion=fusion)
     milvus = MilvusIndex.open(
-        library.passages, library.checksum, config, milvus_settings.milvus_address, milvus_settings.milvus_collection, tokenizer, build_missing=False
+        library.passages,
+        library.checksum,
+        config,
+        milvus_settings.milvus_address,
+        milvus_settings.milvus_collection,
+        tokenizer,
+        IndexStore(milvus_settings.data_dir),
+        build_missing=False,
     )
     assert milvus.fusion is fusion
     own = replace(embedded, fusion=fusion)
@@ -159,7 +168,8 @@ def wide(tokenizer: Tokenizer, tmp_path_factory: pytest.TempPathFactory) -> tupl
     for row in range(WIDE_LIBRARY_ROWS):
         body = "推进改革" + "，发展经济" * row
         passages.append(Passage("a" if row < WIDE_LIBRARY_ROWS // 2 else "b", PassageKind.MEASURE, body, body, measure=row, number=str(row)))
-    milvus = MilvusIndex.open(passages, "wide", BM25_ONLY, str(tmp_path_factory.mktemp("wide") / "milvus.db"), COLLECTION, tokenizer)
+    folder = tmp_path_factory.mktemp("wide")
+    milvus = MilvusIndex.open(passages, "wide", BM25_ONLY, str(folder / "milvus.db"), COLLECTION, tokenizer, IndexStore(folder))
     own = open_index(passages, "wide", replace(BM25_ONLY, backend=Backend.EMBEDDED), IndexStore(tmp_path_factory.mktemp("wide-embedded")), tokenizer)
     return milvus, own
 
@@ -182,6 +192,24 @@ def test_a_whole_document_is_filtered_by_its_document_field(wide):
     ranking = milvus.search(Query("改革", "改革"), 10, rows=document_b)
     assert {hit.passage.document for hit in ranking.hits} == {"b"}
     assert rows_of(ranking) == rows_of(own.search(Query("改革", "改革"), 10, rows=document_b))
+
+
+def test_a_search_limited_to_documents_ranks_among_their_rows_as_the_embedded_index(wide):
+    milvus, own = wide
+    query = Query("改革", "改革")
+    for documents, rows in ((["b"], None), (["b"], [0, 1, *sorted(milvus.document_rows["b"])[:7]]), (["a", "b"], None)):
+        ranking = milvus.search(query, 10, rows=rows, documents=documents)
+        assert {hit.passage.document for hit in ranking.hits} <= set(documents)
+        assert rows_of(ranking) == rows_of(own.search(query, 10, rows=rows, documents=documents))
+    with pytest.raises(ValueError, match="documents must name documents of this index"):
+        milvus.search(query, 10, documents=["c"])
+
+
+def test_a_build_takes_each_documents_embeddings_from_the_index_store(index, milvus_settings, library):
+    """Kept per document where the embedded index keeps them: adding a document encodes it alone."""
+    kept = {path.name.split("-")[1] for path in milvus_settings.data_dir.glob("vectors-*")}
+    assert kept == {retriever.name for retriever in index.retrievers if retriever.name != LEXICAL}
+    assert len(list(milvus_settings.data_dir.glob("vectors-*"))) == len(kept) * len(library.documents)
 
 
 def test_bad_rows_are_refused_by_name(index):
@@ -255,14 +283,14 @@ def test_a_failed_build_leaves_the_previous_collection_served(library, tokenizer
     # a passage whose terms exceed what a VARCHAR holds: Milvus refuses the insert half way through the build
     oversized = [*library.passages[:-1], replace(library.passages[-1], body="改造 " * 40_000)]
     with pytest.raises(MilvusException, match="max_length"):
-        MilvusIndex.open(oversized, "changed", BM25_ONLY, uri, COLLECTION, tokenizer)
+        MilvusIndex.open(oversized, "changed", BM25_ONLY, uri, COLLECTION, tokenizer, IndexStore(tmp_path))
     assert index.client.list_collections() == [served]
     assert measures(index.search(Query(CHINESE, CHINESE), 5))
 
 
 def test_a_milvus_index_needs_a_milvus_configuration(library, tokenizer, tmp_path):
     with pytest.raises(ValueError, match="backend=milvus"):
-        MilvusIndex.open(library.passages, library.checksum, IndexConfig(("use",)), str(tmp_path / "milvus.db"), COLLECTION, tokenizer)
+        MilvusIndex.open(library.passages, library.checksum, IndexConfig(("use",)), str(tmp_path / "milvus.db"), COLLECTION, tokenizer, IndexStore(tmp_path))
 
 
 def test_settings_name_the_valid_backends_and_default_to_a_milvus_lite_file(tmp_path):

@@ -150,6 +150,7 @@ def every_field_set(library: Library) -> Understanding:
         years=(2014, 2017),
         line_ref=True,
         documents=frozenset({"jilin-northeast-revitalization-2014", "changchun"}),
+        setting=frozenset({"长春市", "长春"}),
         namesakes=((finance, bank), (ndrc,)),
     )
 

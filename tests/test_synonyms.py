@@ -1,3 +1,4 @@
+import json
 import re
 from pathlib import Path
 
@@ -7,7 +8,7 @@ import pytest
 from corpus.departments import DepartmentRegistry
 from index.bm25 import BM25Retriever
 from index.store import IndexStore, Manifest, json_component
-from index.synonyms import SynonymExpander
+from index.synonyms import DictionarySenses, SynonymExpander, TextCounts
 from index.tokenizer import Tokenizer
 from index.translate import QueryTranslator
 
@@ -120,3 +121,12 @@ def test_expanded_questions_find_their_measures_with_bm25(expander, tokenizer):
         expanded = terms + tokenizer.tokenize(" ".join(expander.expand(terms)))
         assert not top_three(terms) & relevant, question
         assert top_three(expanded) & relevant, (question, expanded)
+
+
+def test_documents_counted_one_by_one_mine_what_the_whole_text_mines(tokenizer, expander):
+    """A library's expander is made from each document's counts: the same table as counting all its text at once."""
+    lines = corpus_text().splitlines()
+    halves = [lines[: len(lines) // 2], lines[len(lines) // 2 :]]
+    counts = TextCounts.merged(TextCounts.from_json(json.loads(json.dumps(TextCounts.of(half, tokenizer).to_json()))) for half in halves)
+    dictionary = DictionarySenses.from_json(json.loads(json.dumps(DictionarySenses.parse().to_json())))
+    assert SynonymExpander.from_counts(counts, tokenizer, dictionary).expansions == expander.expansions

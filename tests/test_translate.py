@@ -6,7 +6,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from corpus.models import Passage, PassageKind
 from index.bm25 import BM25Retriever
+from index.document_rows import LibraryTexts
 from index.tokenizer import Tokenizer
 from index.store import IndexStore
 from index.translate import (
@@ -17,6 +19,7 @@ from index.translate import (
     english_words,
     library_vocabulary,
     open_dictionary,
+    open_vocabulary,
     word_forms,
 )
 
@@ -245,3 +248,16 @@ def test_a_librarys_own_words_reach_english_questions_without_a_glossary_entry(t
     assert "海外" in with_library.translate("overseas warehouses")
     # the glossary still wins where both have the words
     assert with_library.translate("shantytown") == plain.translate("shantytown")
+
+
+@pytest.mark.slow  # reads CC-CEDICT's glosses
+def test_a_librarys_vocabulary_is_made_from_each_documents_words(tokenizer, tmp_path):
+    """Kept per document and merged: the vocabulary of the library's whole text."""
+    passages = [
+        Passage(document=document, kind=PassageKind.PREAMBLE, text=text, body=text, line=line)
+        for line, (document, text) in enumerate([("a", "支持企业在重点市场建设海外仓。"), ("a", "推进既有住宅加装电梯。"), ("b", "提升海外仓数字化水平，发展跨境电商。")])
+    ]
+    library = LibraryTexts.of(passages, "library")
+    vocabulary = open_vocabulary(library, IndexStore(tmp_path), tokenizer)
+    assert vocabulary == library_vocabulary(library.texts, tokenizer)
+    assert len(list(tmp_path.glob("vocabulary-words-*"))) == 2  # one per document
