@@ -204,6 +204,8 @@ class Derivation:
     jurisdictions: Mapping[str, Jurisdiction]  # by document id
     gazetteer: Gazetteer
     by_identity: Mapping[tuple[str, str], Department]
+    # each name as its document writes it, by (document id, written name): read once, as the registry was derived
+    read_names: Mapping[tuple[str, str], DepartmentName]
 
 
 def identity(name: DepartmentName) -> tuple[str, str]:
@@ -277,7 +279,7 @@ class DepartmentRegistry:
         derivation = self._derivation
         if derivation is None or document not in derivation.jurisdictions:
             raise LookupError(f"the registry was not derived from a document {document!r}")
-        name = parse_name(written, derivation.jurisdictions[document], derivation.gazetteer)
+        name = derivation.read_names.get((document, written)) or parse_name(written, derivation.jurisdictions[document], derivation.gazetteer)
         department = derivation.by_identity.get(identity(name))
         if department is None:
             raise UnknownDepartmentError(written, [])
@@ -367,9 +369,10 @@ def derive_registry(documents: Sequence[DocumentNames], overrides: Path | None =
     jurisdictions = {document.document: jurisdiction_of_issuer(document.issuer) for document in documents}
     gazetteer = Gazetteer(jurisdictions.values())
     groups: dict[tuple[str, str], list[DepartmentName]] = {}
+    read_names: dict[tuple[str, str], DepartmentName] = {}
     for document in documents:
         for written in document.names:
-            name = parse_name(written, jurisdictions[document.document], gazetteer)
+            name = read_names[document.document, written] = parse_name(written, jurisdictions[document.document], gazetteer)
             groups.setdefault(identity(name), []).append(name)
     keys_by_written: dict[str, set[tuple[str, str]]] = defaultdict(set)
     for key, names in groups.items():
@@ -384,7 +387,7 @@ def derive_registry(documents: Sequence[DocumentNames], overrides: Path | None =
         )
         for key, names in groups.items()
     }
-    return DepartmentRegistry(list(departments.values()), Derivation(jurisdictions, gazetteer, departments))
+    return DepartmentRegistry(list(departments.values()), Derivation(jurisdictions, gazetteer, departments, read_names))
 
 
 def _read_overrides(path: Path | None) -> dict[tuple[str, str], dict]:

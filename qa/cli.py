@@ -129,6 +129,10 @@ def command_ask(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def command_serve(settings: Settings, args: argparse.Namespace) -> int:
+    from index.encoders import preload_encoders
+
+    # the encoders' weights load while the web framework is imported: the service is ready sooner
+    preload_encoders(settings.encoder_specs, IndexStore(settings.data_dir))
     import uvicorn
 
     from service.app import create_app

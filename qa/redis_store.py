@@ -3,12 +3,14 @@ from the settings."""
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
-
-import redis
 
 from qa.settings import Settings
 from qa.state_store import InMemoryStateStore, StateStore
+
+if TYPE_CHECKING:
+    import redis
 
 # Store calls run on the service's event loop: a Redis that stops answering must fail them soon
 # rather than stall every request behind them.
@@ -30,6 +32,8 @@ class RedisStateStore:
     @classmethod
     def connect(cls, url: str, prefix: str) -> RedisStateStore:
         """A store on the Redis at `url`, once it has answered a PING."""
+        import redis  # here: the redis client costs every start a tenth of a second, and only replicas use it
+
         address = redis_address(url)
         try:
             client = redis.Redis.from_url(url, socket_timeout=SOCKET_TIMEOUT_SECONDS, socket_connect_timeout=SOCKET_TIMEOUT_SECONDS)
