@@ -32,17 +32,20 @@ import numpy as np
 
 from corpus.models import Passage
 from index.backend import Backend
-from index.bm25 import LEXICAL, K1, B
+from index.bm25 import LEXICAL, K1, B, best_rows
 from index.encoders import Encoder, load_encoder
 from index.document_rows import DocumentGroup, document_groups, document_spans, search_text
+from index.document_terms import DocumentTerms, ScopedBM25
 from index.fusion import POOL_DEPTH, FusionMode, RetrieverResult
 from index.hybrid import (
     IndexConfig,
     Query,
     QueryVocabulary,
     Ranking,
+    Scope,
     chosen,
     document_vectors,
+    filled,
     library_scope,
     pooled_hits,
     query_vocabulary,
@@ -208,6 +211,9 @@ class MilvusIndex:
     client: MilvusClient
     collection: str  # the alias of the collection being served
     fusion: FusionMode = FusionMode.ZSCORE
+    # BM25 with the statistics of the documents a search is limited to, scored here: Milvus keeps them
+    # per collection only
+    scoped: ScopedBM25 | None = None
     # each document's rows, so that a scope holding whole documents filters on the document field
     spans: dict[str, range] = field(init=False)
     document_rows: dict[str, frozenset[int]] = field(init=False)
@@ -251,7 +257,13 @@ class MilvusIndex:
                 raise UnusableIndexError(refusal(uri, collection, found, expected))
             served = build(client, collection, passages, retrievers, expected, progress)
         client.load_collection(served)
-        return cls(passages, retrievers, client, collection, config.fusion)
+        scoped = None
+        if config.bm25:
+            terms = DocumentTerms(store, groups, texts, tokenizer, build_missing, progress)
+            for group in groups:
+                terms.ensure(group.document, force)
+            scoped = ScopedBM25(len(passages), groups, terms.of)
+        return cls(passages, retrievers, client, collection, config.fusion, scoped)
 
     def search(
         self, query: Query, k: int, rows: Sequence[int] | None = None, only: Collection[str] | None = None, documents: Collection[str] | None = None
@@ -262,7 +274,8 @@ class MilvusIndex:
         fused. Under a restriction each field proposes its best allowed rows, found by a filtered
         search, and its best rows over the whole library (or `documents`), which join the pool but not
         the ranking, so that z-scores are those of the unrestricted search, as in the embedded index.
-        BM25's statistics are the collection's: Milvus keeps them per collection, not per document."""
+        Limited to documents, BM25 scores with their statistics here, as the embedded index does:
+        Milvus keeps them per collection, not per document."""
         retrievers = chosen(self.retrievers, only)
         scope = library_scope(self.spans, documents)
         allowed = None if rows is None else set(row_restriction(rows, len(self.passages)).tolist())
@@ -273,19 +286,43 @@ class MilvusIndex:
         context = "" if scope is None else scope_filter(set(scope.rows.tolist()), self.document_rows)
         filters = [""] if allowed is None else list(dict.fromkeys([scope_filter(allowed, self.document_rows), context]))
         values = {retriever.name: retriever.query_value(query) for retriever in retrievers}
+        scored_here = self._scoped_lexical_scores(retrievers, query, scope)
         listings = {
-            retriever.name: [self._best_rows(retriever, values[retriever.name], expression) for expression in filters] for retriever in retrievers
+            retriever.name: (
+                [listed(scores, np.asarray(sorted(allowed or ()), dtype=np.int64)), listed(scores, scope.rows)]
+                if scope is not None and (scores := scored_here.get(retriever.name)) is not None
+                else [self._best_rows(retriever, values[retriever.name], expression) for expression in filters]
+            )
+            for retriever in retrievers
         }
-        pool = sorted(set().union(*(listing for field_listings in listings.values() for listing in field_listings)))
+        listed_rows = np.asarray(sorted(set().union(*(listing for field_listings in listings.values() for listing in field_listings))), dtype=np.int64)
+        rows_of_pool = filled(listed_rows, np.arange(len(self.passages)) if scope is None else scope.rows)
+        pool = rows_of_pool.tolist()
         results = {
-            retriever.name: self._pool_result(retriever, values[retriever.name], listings[retriever.name], pool) for retriever in retrievers
+            retriever.name: (
+                RetrieverResult(scores[rows_of_pool], scores[rows_of_pool] > 0)
+                if (scores := scored_here.get(retriever.name)) is not None
+                else self._pool_result(retriever, values[retriever.name], listings[retriever.name], pool)
+            )
+            for retriever in retrievers
         }
         if allowed is not None:
             in_scope = np.isin(pool, sorted(allowed))
             results = {name: RetrieverResult(result.scores, result.found & in_scope) for name, result in results.items()}
-        hits = pooled_hits(self.passages, np.asarray(pool, dtype=np.int64), results, self.fusion, k)
+        hits = pooled_hits(self.passages, rows_of_pool, results, self.fusion, k)
         best_scores = {name: float(result.scores[result.found].max()) if result.found.any() else 0.0 for name, result in results.items()}
         return Ranking(hits, best_scores)
+
+    def _scoped_lexical_scores(self, retrievers: Sequence[MilvusRetriever], query: Query, scope: Scope | None) -> dict[str, np.ndarray]:
+        """BM25's score of every row with the statistics of the scope's documents, where the search is
+        limited to some; none otherwise (Milvus's own scores serve)."""
+        if scope is None or self.scoped is None:
+            return {}
+        return {
+            retriever.name: self.scoped.scores(scope.documents, retriever.tokenizer.tokenize(query.lexical_text))
+            for retriever in retrievers
+            if isinstance(retriever, LexicalField)
+        }
 
     def _best_rows(self, retriever: MilvusRetriever, value: FieldValue | None, expression: str) -> dict[int, float]:
         """The field's best POOL_DEPTH rows among those `expression` filters, with their raw scores;
@@ -324,6 +361,11 @@ class MilvusIndex:
 
     def _corpus_uses(self, term: str) -> bool:
         return bool(self.client.query(self.collection, filter=f"text_match({TERMS}, {quoted(term)})", output_fields=[ROW], limit=1))
+
+
+def listed(scores: np.ndarray, rows: np.ndarray) -> dict[int, float]:
+    """The best POOL_DEPTH of `rows` by `scores` with their scores, as a field's search lists them."""
+    return {int(row): float(scores[row]) for row in best_rows(scores, POOL_DEPTH, rows)}
 
 
 def scope_filter(rows: Collection[int], document_rows: Mapping[str, frozenset[int]]) -> str:

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from pymilvus import MilvusException
 
 from corpus.departments import DepartmentRegistry
+from corpus.ingest import add_documents, seed_library, uploads_from_paths
 from corpus.library import BUNDLED_LIBRARY, Library
 from corpus.models import Passage, PassageKind
 from eval.gold import GOLD_PATH, load_gold
@@ -25,6 +26,7 @@ from index.translate import QueryTranslator
 from qa.abstention import AbstentionPolicy, config_key
 from qa.pipeline import QAPipeline, build_tokenizer, index_config
 from qa.settings import Settings
+from tests.documents import DOCUMENTS, write_document
 
 pytestmark = pytest.mark.milvus
 
@@ -205,6 +207,26 @@ def test_a_search_limited_to_documents_ranks_among_their_rows_as_the_embedded_in
         milvus.search(query, 10, documents=["c"])
 
 
+@pytest.fixture(scope="module")
+def three_documents(tokenizer: Tokenizer, tmp_path_factory: pytest.TempPathFactory) -> MilvusIndex:
+    """BM25 on Milvus over the Jilin document and two test documents."""
+    root = tmp_path_factory.mktemp("three")
+    paths = [write_document(DOCUMENTS[name], root, "txt") for name in ("changchun-old-residential-areas-2024", "liaoning-small-enterprises-2023")]
+    library_dir = seed_library(root / "library", BUNDLED_LIBRARY)
+    add_documents(library_dir, uploads_from_paths(paths))
+    library = Library.load(library_dir)
+    return MilvusIndex.open(library.passages, library.checksum, BM25_ONLY, str(root / "milvus.db"), COLLECTION, tokenizer, IndexStore(root))
+
+
+def test_a_search_limited_to_a_document_ranks_with_its_statistics_as_the_embedded_index(three_documents, library, tokenizer, tmp_path):
+    """BM25 scored with the Jilin document's statistics alone: as the bundled library ranks, beside two other documents."""
+    alone = open_index(library.passages, library.checksum, replace(BM25_ONLY, backend=Backend.EMBEDDED), IndexStore(tmp_path), tokenizer)
+    for question in [question.q for question in load_gold(GOLD_PATH)[::EVERY_NTH_GOLD_QUESTION]] + [CHINESE]:
+        query = Query(question, question)
+        limited = three_documents.search(query, 5, documents=[library.documents[0].id])
+        assert [hit.passage.id for hit in limited.hits] == [hit.passage.id for hit in alone.search(query, 5).hits], question
+
+
 def test_a_build_takes_each_documents_embeddings_from_the_index_store(index, milvus_settings, library):
     """Kept per document where the embedded index keeps them: adding a document encodes it alone."""
     kept = {path.name.split("-")[1] for path in milvus_settings.data_dir.glob("vectors-*")}
@@ -250,9 +272,9 @@ def test_reopening_the_same_corpus_does_not_rebuild(library, tokenizer, tmp_path
     uri = str(tmp_path / "milvus.db")
     built = []
     first = open_bm25_only(library, tokenizer, uri, progress=lambda name, _: built.append(name))
-    assert built == [LEXICAL]
+    assert built == [LEXICAL, LEXICAL]  # the collection, and the document's terms for searches limited to it
     again = open_bm25_only(library, tokenizer, uri, progress=lambda name, _: built.append(name))
-    assert built == [LEXICAL]
+    assert built == [LEXICAL, LEXICAL]
     assert served_collection(again.client, COLLECTION) == served_collection(first.client, COLLECTION)
 
 
