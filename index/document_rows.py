@@ -51,8 +51,10 @@ class DocumentGroup:
 
 @dataclass(frozen=True)
 class LibraryTexts:
-    """What retrieval reads of a library: each passage's search text, and which document holds which."""
+    """What retrieval reads of a library: its passages, each one's search text, and which document holds
+    which. Made once (LibraryTexts.of) and handed to every component built from the library."""
 
+    passages: Sequence[Passage]
     checksum: str  # the library's
     texts: Sequence[str]
     groups: Sequence[DocumentGroup]
@@ -60,13 +62,14 @@ class LibraryTexts:
     @classmethod
     def of(cls, passages: Sequence[Passage], checksum: str) -> LibraryTexts:
         texts = [search_text(p) for p in passages]
-        return cls(checksum, texts, document_groups(passages, texts))
+        return cls(passages, checksum, texts, document_groups(passages, texts))
 
     def of_document(self, group: DocumentGroup) -> list[str]:
         return [self.texts[row] for row in group.rows]
 
     def manifest(self, kind: str, name: str, *parameters: str) -> Manifest:
-        """The manifest of the library's component of `kind` made by `name` with `parameters`."""
+        """The manifest of the library's component of `kind` made by `name` with `parameters` (which
+        name it: the fingerprint leaves `name` out, as the components built before this class did)."""
         return Manifest(kind, name, self.checksum, fingerprint(self.checksum, *parameters), len(self.texts))
 
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
 from index.bm25 import LEXICAL, BM25Retriever
-from index.document_rows import DocumentGroup
+from index.document_rows import DocumentGroup, LibraryTexts
 from index.store import IndexStore, Manifest, UnusableComponentError, fingerprint
 from index.tokenizer import Tokenizer
 
@@ -52,19 +52,22 @@ class DocumentTerms:
     def __init__(
         self,
         store: IndexStore,
-        groups: Sequence[DocumentGroup],
-        texts: Sequence[str],
+        library: LibraryTexts,
         tokenizer: Tokenizer,
         build_missing: bool = True,
         progress: Callable[[str, int], None] | None = None,
     ) -> None:
-        self.groups = {group.document: group for group in groups}
-        self._store, self._texts, self._tokenizer = store, texts, tokenizer
+        self.library = library
+        self.groups = {group.document: group for group in library.groups}
+        self._store, self._tokenizer = store, tokenizer
         self._build_missing, self._progress = build_missing, progress
 
-    def ensure(self, document: str, force: bool = False) -> Path:
-        """The document's terms component, made if it is missing (or anew, with force)."""
-        return self._store.component(terms_manifest(self.groups[document], self._tokenizer), self._builder(document), self._build_missing, force)
+    def ensure_all(self, force: bool = False) -> list[Path]:
+        """Each document's terms component, made where it is missing (or anew, with force)."""
+        return [
+            self._store.component(terms_manifest(group, self._tokenizer), self._builder(document), self._build_missing, force)
+            for document, group in self.groups.items()
+        ]
 
     def of(self, document: str) -> Terms:
         group = self.groups[document]
@@ -75,18 +78,18 @@ class DocumentTerms:
         group = self.groups[document]
 
         def build(temporary: Path) -> None:
-            terms = [self._tokenizer.tokenize(self._texts[row]) for row in group.rows]
+            terms = [self._tokenizer.tokenize(text) for text in self.library.of_document(group)]
             (temporary / TERMS_FILE).write_text(json.dumps(terms, ensure_ascii=False), encoding="utf-8")
             if self._progress:
                 self._progress(LEXICAL, len(terms))
 
         return build
 
-    def library_manifest(self, corpus_checksum: str) -> Manifest:
+    def library_manifest(self) -> Manifest:
         """The library's BM25 index: fingerprinted by every document's terms, so that it is assembled
         again only when a document changes, and from terms already made."""
         built_from = fingerprint(*(terms_manifest(group, self._tokenizer).fingerprint for group in self.groups.values()))
-        return Manifest(LEXICAL, self._tokenizer.name, corpus_checksum, built_from, sum(len(g.rows) for g in self.groups.values()))
+        return Manifest(LEXICAL, self._tokenizer.name, self.library.checksum, built_from, len(self.library.texts))
 
     def build_library(self, temporary: Path) -> None:
         BM25Retriever.build([tokens for document in self.groups for tokens in self.of(document)]).save(temporary)
@@ -96,9 +99,7 @@ class ScopedBM25:
     """BM25 scores with the statistics of a choice of documents, over the whole library's rows (zero
     outside the documents)."""
 
-    def __init__(self, rows: int, groups: Sequence[DocumentGroup], terms: Callable[[str], Terms], cached: int = CACHED_SCOPES) -> None:
-        self._rows = rows
-        self._groups = {group.document: group for group in groups}
+    def __init__(self, terms: DocumentTerms, cached: int = CACHED_SCOPES) -> None:
         self._terms = terms
         self._cached = cached
         self._models: OrderedDict[frozenset[str], tuple[np.ndarray, BM25Retriever | None]] = OrderedDict()
@@ -106,7 +107,7 @@ class ScopedBM25:
 
     def scores(self, documents: frozenset[str], query_tokens: list[str]) -> np.ndarray:
         rows, model = self._model(documents)
-        scores = np.zeros(self._rows, dtype=np.float32)
+        scores = np.zeros(len(self._terms.library.texts), dtype=np.float32)
         if model is not None:
             scores[rows] = model.scores(query_tokens)
         return scores
@@ -117,9 +118,9 @@ class ScopedBM25:
             if documents in self._models:
                 self._models.move_to_end(documents)
                 return self._models[documents]
-        chosen = [group for document, group in self._groups.items() if document in documents]
+        chosen = [group for document, group in self._terms.groups.items() if document in documents]
         rows = np.concatenate([np.arange(group.rows.start, group.rows.stop) for group in chosen])
-        terms = [tokens for group in chosen for tokens in self._terms(group.document)]
+        terms = [tokens for group in chosen for tokens in self._terms.of(group.document)]
         model = BM25Retriever.build(terms) if any(terms) else None
         with self._lock:
             self._models[documents] = (rows, model)

@@ -11,7 +11,7 @@ import numpy as np
 from corpus.models import Passage
 from index.backend import Backend
 from index.bm25 import LEXICAL, BM25Retriever, best_rows
-from index.document_rows import DocumentGroup, document_groups, document_spans, search_text
+from index.document_rows import DocumentGroup, LibraryTexts, document_spans
 from index.document_terms import DocumentTerms, ScopedBM25
 from index.encoders import Encoder, load_encoder
 from index.fusion import POOL_DEPTH, FusionMode, RetrieverResult, fuse
@@ -267,8 +267,7 @@ def query_vocabulary(tokenizer: Tokenizer, query: Query, corpus_uses: Callable[[
 
 
 def open_index(
-    passages: list[Passage],
-    corpus_checksum: str,
+    library: LibraryTexts,
     config: IndexConfig,
     store: IndexStore,
     tokenizer: Tokenizer,
@@ -276,40 +275,37 @@ def open_index(
     force: bool = False,
     progress: Callable[[str, int], None] | None = None,
 ) -> HybridIndex:
-    """Load each component of the index, building those that are missing (or all, with force)."""
-    texts = [search_text(p) for p in passages]
+    """Load each component of the library's index, building those that are missing (or all, with force)."""
     retrievers: list[Retriever] = []
     components: list[Path] = []
-    groups = document_groups(passages, texts)
     if config.bm25:
-        terms = DocumentTerms(store, groups, texts, tokenizer, build_missing, progress)
-        components += [terms.ensure(group.document, force) for group in groups]
-        directory = store.component(terms.library_manifest(corpus_checksum), terms.build_library, build_missing, force)
-        retrievers.append(LexicalRetriever(tokenizer, BM25Retriever.load(directory), ScopedBM25(len(passages), groups, terms.of)))
+        terms = DocumentTerms(store, library, tokenizer, build_missing, progress)
+        components += terms.ensure_all(force)
+        directory = store.component(terms.library_manifest(), terms.build_library, build_missing, force)
+        retrievers.append(LexicalRetriever(tokenizer, BM25Retriever.load(directory), ScopedBM25(terms)))
         components.append(directory)
     for spec in config.encoders:
         encoder = load_encoder(spec, store)
-        parts = document_vectors(store, encoder, groups, texts, build_missing, force, progress)
+        parts = document_vectors(store, encoder, library, build_missing, force, progress)
         components += [directory for directory, _ in parts]
         vectors = RowVectors([part for _, part in parts])
         if len(vectors) < config.ann_threshold:
             index = VectorIndex.build(vectors)
         else:
-            expected = approximate_manifest(encoder, groups, corpus_checksum)
+            expected = approximate_manifest(encoder, library)
             directory = store.component(
                 expected, lambda temporary, vectors=vectors: VectorIndex.build(vectors, HNSW).save(temporary / APPROXIMATE_FILE), build_missing, force
             )
             index = VectorIndex.load(directory / APPROXIMATE_FILE, vectors, HNSW.ef_search)
             components.append(directory)
         retrievers.append(DenseRetriever(encoder, index))
-    return HybridIndex(passages, retrievers, config.fusion, components)
+    return HybridIndex(list(library.passages), retrievers, config.fusion, components)
 
 
 def document_vectors(
     store: IndexStore,
     encoder: Encoder,
-    groups: Sequence[DocumentGroup],
-    texts: Sequence[str],
+    library: LibraryTexts,
     build_missing: bool = True,
     force: bool = False,
     progress: Callable[[str, int], None] | None = None,
@@ -317,12 +313,12 @@ def document_vectors(
     """Each document's embeddings by `encoder` (memory-mapped) and their component's folder; a document
     is encoded only where its component is missing (or always, with force)."""
     parts = []
-    for group in groups:
+    for group in library.groups:
         shape = (len(group.rows), encoder.dimension)
         parts.append(
             store.read(
                 vectors_manifest(group, encoder),
-                lambda temporary, group=group: np.save(temporary / VECTORS_FILE, encode_passages(encoder, [texts[row] for row in group.rows], progress)),
+                lambda temporary, group=group: np.save(temporary / VECTORS_FILE, encode_passages(encoder, library.of_document(group), progress)),
                 lambda directory, shape=shape: load_vectors(directory, shape),
                 build_missing,
                 force,
@@ -331,10 +327,10 @@ def document_vectors(
     return parts
 
 
-def approximate_manifest(encoder: Encoder, groups: Sequence[DocumentGroup], corpus_checksum: str) -> Manifest:
+def approximate_manifest(encoder: Encoder, library: LibraryTexts) -> Manifest:
     """The HNSW graph over the whole library: fingerprinted by every document's vectors and the graph's shape."""
-    built_from = fingerprint(HNSW.key, *(vectors_manifest(group, encoder).fingerprint for group in groups))
-    return Manifest("hnsw", encoder.name, corpus_checksum, built_from, sum(len(group.rows) for group in groups), dimension=encoder.dimension)
+    built_from = fingerprint(HNSW.key, *(vectors_manifest(group, encoder).fingerprint for group in library.groups))
+    return Manifest("hnsw", encoder.name, library.checksum, built_from, len(library.texts), dimension=encoder.dimension)
 
 
 def vectors_manifest(group: DocumentGroup, encoder: Encoder) -> Manifest:

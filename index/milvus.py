@@ -34,7 +34,7 @@ from corpus.models import Passage
 from index.backend import Backend
 from index.bm25 import LEXICAL, K1, B, best_rows
 from index.encoders import Encoder, load_encoder
-from index.document_rows import DocumentGroup, document_groups, document_spans, search_text
+from index.document_rows import LibraryTexts, document_spans
 from index.document_terms import DocumentTerms, ScopedBM25
 from index.fusion import POOL_DEPTH, FusionMode, RetrieverResult
 from index.hybrid import (
@@ -185,17 +185,9 @@ class DenseField:
         return {found[ROW]: float(similarity) for found, similarity in zip(stored, similarities, strict=True)}
 
 
-def stacked_vectors(
-    store: IndexStore,
-    encoder: Encoder,
-    groups: Sequence[DocumentGroup],
-    texts: Sequence[str],
-    build_missing: bool,
-    force: bool,
-    progress: Progress | None,
-) -> np.ndarray:
+def stacked_vectors(store: IndexStore, encoder: Encoder, library: LibraryTexts, build_missing: bool, force: bool, progress: Progress | None) -> np.ndarray:
     """The library's embeddings in row order, from each document's component of the index store."""
-    parts = [vectors for _, vectors in document_vectors(store, encoder, groups, texts, build_missing, force, progress)]
+    parts = [vectors for _, vectors in document_vectors(store, encoder, library, build_missing, force, progress)]
     return np.vstack(parts) if parts else np.empty((0, encoder.dimension), dtype=np.float32)
 
 
@@ -225,8 +217,7 @@ class MilvusIndex:
     @classmethod
     def open(
         cls,
-        passages: list[Passage],
-        corpus_checksum: str,
+        library: LibraryTexts,
         config: IndexConfig,
         uri: str,
         collection: str,
@@ -243,26 +234,24 @@ class MilvusIndex:
         if config.backend is not Backend.MILVUS:
             raise ValueError(f"a Milvus index is configured with backend=milvus, not {config}")
         retrievers: list[MilvusRetriever] = [LexicalField(tokenizer)] if config.bm25 else []
-        texts = [search_text(passage) for passage in passages]
-        groups = document_groups(passages, texts)
         for spec in config.encoders:
             encoder = load_encoder(spec, store)
-            retrievers.append(DenseField(encoder, functools.partial(stacked_vectors, store, encoder, groups, texts, build_missing, force, progress)))
-        expected = build_properties(corpus_checksum, len(passages), tokenizer, retrievers)
+            retrievers.append(DenseField(encoder, functools.partial(stacked_vectors, store, encoder, library, build_missing, force, progress)))
+        passages = list(library.passages)
+        expected = build_properties(library.checksum, len(passages), tokenizer, retrievers)
         client = connect(uri, token)
         served = served_collection(client, collection)
         found = client.describe_collection(served)["properties"] if served else None
         if force or found is None or any(found.get(key) != value for key, value in expected.items()):
             if not build_missing:
                 raise UnusableIndexError(refusal(uri, collection, found, expected))
-            served = build(client, collection, passages, retrievers, expected, progress)
+            served = build(client, collection, library, retrievers, expected, progress)
         client.load_collection(served)
         scoped = None
         if config.bm25:
-            terms = DocumentTerms(store, groups, texts, tokenizer, build_missing, progress)
-            for group in groups:
-                terms.ensure(group.document, force)
-            scoped = ScopedBM25(len(passages), groups, terms.of)
+            terms = DocumentTerms(store, library, tokenizer, build_missing, progress)
+            terms.ensure_all(force)
+            scoped = ScopedBM25(terms)
         return cls(passages, retrievers, client, collection, config.fusion, scoped)
 
     def search(
@@ -417,14 +406,14 @@ def served_collection(client: MilvusClient, alias: str) -> str | None:
 def build(
     client: MilvusClient,
     alias: str,
-    passages: list[Passage],
+    library: LibraryTexts,
     retrievers: list[MilvusRetriever],
     properties: dict[str, str],
     progress: Progress | None,
 ) -> str:
     """Fill a new collection, then serve it under `alias` in place of the previous one; its name.
     One build at a time: a build drops the unserved collections that earlier builds left behind."""
-    texts = [search_text(passage) for passage in passages]
+    texts = list(library.texts)
     rows = [
         {
             ROW: row,
@@ -432,7 +421,7 @@ def build(
             "measure": NO_MEASURE if passage.measure is None else passage.measure,
             "kind": passage.kind.value,
         }
-        for row, passage in enumerate(passages)
+        for row, passage in enumerate(library.passages)
     ]
     for retriever in retrievers:
         for fields, value in zip(rows, retriever.passage_values(texts, progress), strict=True):

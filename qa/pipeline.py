@@ -146,38 +146,28 @@ class QAPipeline:
         library = library or Library.load(settings.library_path)
         registry = library.registry
         translator = QueryTranslator()
-        tokenizer = build_tokenizer(registry, translator, IndexStore(settings.data_dir))
+        store = IndexStore(settings.data_dir)
+        tokenizer = build_tokenizer(registry, translator, store)
         config = index_config(settings)
+        texts = LibraryTexts.of(library.passages, library.checksum)
         if config.backend is Backend.MILVUS:
             # Imported here: pymilvus is an optional extra that the embedded index does without.
             from index.milvus import MilvusIndex
 
             index = MilvusIndex.open(
-                library.passages,
-                library.checksum,
+                texts,
                 config,
                 settings.milvus_address,
                 settings.milvus_collection,
                 tokenizer,
-                IndexStore(settings.data_dir),
+                store,
                 build_missing=build_missing,
                 force=force,
                 progress=progress,
                 token=settings.milvus_token,
             )
         else:
-            index = open_index(
-                library.passages,
-                library.checksum,
-                config,
-                IndexStore(settings.data_dir),
-                tokenizer,
-                build_missing=build_missing,
-                force=force,
-                progress=progress,
-            )
-        texts = LibraryTexts.of(library.passages, library.checksum)
-        store = IndexStore(settings.data_dir)
+            index = open_index(texts, config, store, tokenizer, build_missing=build_missing, force=force, progress=progress)
         synonyms = open_synonyms(texts, store, tokenizer, build_missing=build_missing, force=force)
         # English questions reach the library's own words too, not only the glossary's
         translator = QueryTranslator(

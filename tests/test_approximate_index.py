@@ -11,6 +11,7 @@ import pytest
 from corpus.departments import DepartmentRegistry
 from corpus.library import BUNDLED_LIBRARY, Library
 from index.fusion import FusionMode
+from index.document_rows import LibraryTexts
 from index.hybrid import APPROXIMATE_FILE, HybridIndex, IndexConfig, Query, open_index
 from index.store import IndexStore, UnusableIndexError
 from index.tokenizer import Tokenizer
@@ -30,7 +31,7 @@ def bundled() -> tuple[Library, Tokenizer]:
 
 
 def open_in(store: IndexStore, library: Library, tokenizer: Tokenizer, config: IndexConfig, **options) -> HybridIndex:
-    return open_index(library.passages, library.checksum, config, store, tokenizer, **options)
+    return open_index(LibraryTexts.of(library.passages, library.checksum), config, store, tokenizer, **options)
 
 
 def graphs(store: IndexStore) -> list[Path]:
@@ -86,7 +87,7 @@ def test_a_changed_document_asks_for_a_new_graph(tmp_path, bundled):
     store = IndexStore(tmp_path)
     open_in(store, library, tokenizer, APPROXIMATE)
     shorter = library.passages[:-1]
-    open_index(shorter, "another-corpus", APPROXIMATE, store, tokenizer)
+    open_index(LibraryTexts.of(shorter, "another-corpus"), APPROXIMATE, store, tokenizer)
     assert len(graphs(store)) == 2
 
 

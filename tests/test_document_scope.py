@@ -12,6 +12,7 @@ import pytest
 from corpus.ingest import add_documents, seed_library, uploads_from_paths
 from corpus.library import BUNDLED_LIBRARY, Library
 from index.bm25 import LEXICAL
+from index.document_rows import LibraryTexts
 from index.hybrid import HybridIndex, IndexConfig, Query, open_index
 from index.store import IndexStore
 from index.tokenizer import Tokenizer
@@ -42,7 +43,7 @@ def built(tmp_path_factory: pytest.TempPathFactory, tokenizer: Tokenizer) -> dic
     built = {}
     for name, library in (("single", Library.load(BUNDLED_LIBRARY)), ("library", Library.load(library_dir))):
         tokenised: Counter[str] = Counter()
-        index = open_index(library.passages, library.checksum, BM25_ONLY, store, tokenizer, progress=lambda kind, n: tokenised.update({kind: n}))
+        index = open_index(LibraryTexts.of(library.passages, library.checksum), BM25_ONLY, store, tokenizer, progress=lambda kind, n: tokenised.update({kind: n}))
         built[name] = (library, index, tokenised[LEXICAL])
     return built
 

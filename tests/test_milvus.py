@@ -18,6 +18,7 @@ from corpus.models import Passage, PassageKind
 from eval.gold import GOLD_PATH, load_gold
 from index.backend import Backend
 from index.fusion import POOL_DEPTH, FusionMode
+from index.document_rows import LibraryTexts
 from index.hybrid import LEXICAL, HybridIndex, IndexConfig, Query, Ranking, open_index
 from index.milvus import MilvusIndex, scope_filter, served_collection
 from index.store import IndexStore, UnusableIndexError
@@ -60,14 +61,14 @@ def index(library: Library, tokenizer: Tokenizer, milvus_settings: Settings) -> 
     """Built where, and as, the pipeline with `milvus_settings` looks for it."""
     config = index_config(milvus_settings)
     store = IndexStore(milvus_settings.data_dir)
-    return MilvusIndex.open(library.passages, library.checksum, config, milvus_settings.milvus_address, milvus_settings.milvus_collection, tokenizer, store)
+    return MilvusIndex.open(LibraryTexts.of(library.passages, library.checksum), config, milvus_settings.milvus_address, milvus_settings.milvus_collection, tokenizer, store)
 
 
 @pytest.fixture(scope="module")
 def embedded(index: MilvusIndex, library: Library, tokenizer: Tokenizer, milvus_settings: Settings) -> HybridIndex:
     """The embedded index over the same retrievers, fused the same way, over the embeddings the Milvus build kept."""
     config = replace(index_config(milvus_settings), backend=Backend.EMBEDDED)
-    return open_index(library.passages, library.checksum, config, IndexStore(milvus_settings.data_dir), tokenizer)
+    return open_index(LibraryTexts.of(library.passages, library.checksum), config, IndexStore(milvus_settings.data_dir), tokenizer)
 
 
 @pytest.fixture(scope="module")
@@ -89,7 +90,7 @@ def rows_of(ranking: Ranking) -> list[int]:
 
 
 def open_bm25_only(library: Library, tokenizer: Tokenizer, uri: str, checksum: str | None = None, **options) -> MilvusIndex:
-    return MilvusIndex.open(library.passages, checksum or library.checksum, BM25_ONLY, uri, COLLECTION, tokenizer, IndexStore(Path(uri).parent), **options)
+    return MilvusIndex.open(LibraryTexts.of(library.passages, checksum or library.checksum), BM25_ONLY, uri, COLLECTION, tokenizer, IndexStore(Path(uri).parent), **options)
 
 
 @pytest.mark.parametrize("question", [ENGLISH, CHINESE])
@@ -101,8 +102,7 @@ def test_the_shantytown_question_gets_all_four_financing_measures_into_the_top_f
 def test_pool_fusion_ranks_as_the_embedded_index(index, embedded, milvus_pipeline, milvus_settings, library, tokenizer, fusion):
     config = replace(index_config(milvus_settings), fusion=fusion)
     milvus = MilvusIndex.open(
-        library.passages,
-        library.checksum,
+        LibraryTexts.of(library.passages, library.checksum),
         config,
         milvus_settings.milvus_address,
         milvus_settings.milvus_collection,
@@ -171,8 +171,8 @@ def wide(tokenizer: Tokenizer, tmp_path_factory: pytest.TempPathFactory) -> tupl
         body = "推进改革" + "，发展经济" * row
         passages.append(Passage("a" if row < WIDE_LIBRARY_ROWS // 2 else "b", PassageKind.MEASURE, body, body, measure=row, number=str(row)))
     folder = tmp_path_factory.mktemp("wide")
-    milvus = MilvusIndex.open(passages, "wide", BM25_ONLY, str(folder / "milvus.db"), COLLECTION, tokenizer, IndexStore(folder))
-    own = open_index(passages, "wide", replace(BM25_ONLY, backend=Backend.EMBEDDED), IndexStore(tmp_path_factory.mktemp("wide-embedded")), tokenizer)
+    milvus = MilvusIndex.open(LibraryTexts.of(passages, "wide"), BM25_ONLY, str(folder / "milvus.db"), COLLECTION, tokenizer, IndexStore(folder))
+    own = open_index(LibraryTexts.of(passages, "wide"), replace(BM25_ONLY, backend=Backend.EMBEDDED), IndexStore(tmp_path_factory.mktemp("wide-embedded")), tokenizer)
     return milvus, own
 
 
@@ -215,12 +215,12 @@ def three_documents(tokenizer: Tokenizer, tmp_path_factory: pytest.TempPathFacto
     library_dir = seed_library(root / "library", BUNDLED_LIBRARY)
     add_documents(library_dir, uploads_from_paths(paths))
     library = Library.load(library_dir)
-    return MilvusIndex.open(library.passages, library.checksum, BM25_ONLY, str(root / "milvus.db"), COLLECTION, tokenizer, IndexStore(root))
+    return MilvusIndex.open(LibraryTexts.of(library.passages, library.checksum), BM25_ONLY, str(root / "milvus.db"), COLLECTION, tokenizer, IndexStore(root))
 
 
 def test_a_search_limited_to_a_document_ranks_with_its_statistics_as_the_embedded_index(three_documents, library, tokenizer, tmp_path):
     """BM25 scored with the Jilin document's statistics alone: as the bundled library ranks, beside two other documents."""
-    alone = open_index(library.passages, library.checksum, replace(BM25_ONLY, backend=Backend.EMBEDDED), IndexStore(tmp_path), tokenizer)
+    alone = open_index(LibraryTexts.of(library.passages, library.checksum), replace(BM25_ONLY, backend=Backend.EMBEDDED), IndexStore(tmp_path), tokenizer)
     for question in [question.q for question in load_gold(GOLD_PATH)[::EVERY_NTH_GOLD_QUESTION]] + [CHINESE]:
         query = Query(question, question)
         limited = three_documents.search(query, 5, documents=[library.documents[0].id])
@@ -305,14 +305,14 @@ def test_a_failed_build_leaves_the_previous_collection_served(library, tokenizer
     # a passage whose terms exceed what a VARCHAR holds: Milvus refuses the insert half way through the build
     oversized = [*library.passages[:-1], replace(library.passages[-1], body="改造 " * 40_000)]
     with pytest.raises(MilvusException, match="max_length"):
-        MilvusIndex.open(oversized, "changed", BM25_ONLY, uri, COLLECTION, tokenizer, IndexStore(tmp_path))
+        MilvusIndex.open(LibraryTexts.of(oversized, "changed"), BM25_ONLY, uri, COLLECTION, tokenizer, IndexStore(tmp_path))
     assert index.client.list_collections() == [served]
     assert measures(index.search(Query(CHINESE, CHINESE), 5))
 
 
 def test_a_milvus_index_needs_a_milvus_configuration(library, tokenizer, tmp_path):
     with pytest.raises(ValueError, match="backend=milvus"):
-        MilvusIndex.open(library.passages, library.checksum, IndexConfig(("use",)), str(tmp_path / "milvus.db"), COLLECTION, tokenizer, IndexStore(tmp_path))
+        MilvusIndex.open(LibraryTexts.of(library.passages, library.checksum), IndexConfig(("use",)), str(tmp_path / "milvus.db"), COLLECTION, tokenizer, IndexStore(tmp_path))
 
 
 def test_settings_name_the_valid_backends_and_default_to_a_milvus_lite_file(tmp_path):
