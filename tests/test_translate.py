@@ -16,6 +16,7 @@ from index.translate import (
     STOPWORDS,
     QueryTranslator,
     dictionary_phrases,
+    headword_phrases,
     english_words,
     library_vocabulary,
     open_dictionary,
@@ -152,7 +153,7 @@ def test_words_outside_the_glossary_fall_back_to_cc_cedict(translator):
 def test_the_dictionary_kept_with_the_index_translates_as_cc_cedict_itself(translator, tmp_path: Path):
     store = IndexStore(tmp_path)
     kept = open_dictionary(store)
-    assert kept == dictionary_phrases() == open_dictionary(store, build_missing=False)
+    assert kept == dictionary_phrases(headword_phrases()) == open_dictionary(store, build_missing=False)
     assert store.prune(keep={"another-library"}) == [], "no library change rebuilds or prunes it"
     from_store = QueryTranslator({HOUSING_DEPARTMENT: ["省住房城乡建设厅"]}, dictionary=kept)
     for text in ("hospital", "kindergarten umbrella", "earthquake relief", "Zhang Wang Liu", "shantytown renovation financing"):
