@@ -10,9 +10,9 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
-from tqdm import tqdm
 
 from corpus.departments import UnknownDepartmentError
 from corpus.library import LibraryError
@@ -21,11 +21,15 @@ from index.store import IndexStore, UnusableIndexError
 from qa.errors import UsageError
 from qa.cascade import Cascade
 from qa.pipeline import InvalidQuestionError, QAPipeline, index_config
-from qa.redis_store import StateStoreUnavailable
+from qa.redis_store import StateStoreUnavailable, open_state_store
 from qa.render_text import render_text
 from qa.settings import Settings
 
+if TYPE_CHECKING:
+    from tqdm import tqdm
+
 EXIT_USAGE = 2
+LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")  # as uvicorn names them
 EXIT_BROKEN_PIPE = 141  # as a shell reports a process ended by SIGPIPE
 DEFAULT_GOLD = Path(__file__).resolve().parent.parent / "eval" / "gold.jsonl"  # the fitted part
 
@@ -38,6 +42,8 @@ class BuildProgress:
         self.bars: dict[str, tqdm] = {}
 
     def __call__(self, component: str, done: int) -> None:
+        from tqdm import tqdm  # only a build draws bars: `qa serve` and `qa ask` start without it
+
         if component not in self.bars:
             self.bars[component] = tqdm(total=self.total, desc=f"indexing {component}", unit="passage", file=sys.stderr, leave=True)
         bar = self.bars[component]
@@ -130,15 +136,21 @@ def command_ask(settings: Settings, args: argparse.Namespace) -> int:
 
 def command_serve(settings: Settings, args: argparse.Namespace) -> int:
     from index.encoders import preload_encoders
+    from service.json_logs import configure_json_logging
+    from service.readiness import PipelineHolder
 
-    # the encoders' weights load while the web framework is imported: the service is ready sooner
+    settings = settings.model_copy(update={k: v for k, v in {"host": args.host, "port": args.port}.items() if v is not None})
+    configure_json_logging()  # the loading below logs before uvicorn starts
+    # The encoders and the library load while the web framework is imported: the service is ready sooner.
     preload_encoders(settings.encoder_specs, IndexStore(settings.data_dir))
+    holder = PipelineHolder(state_store=open_state_store(settings))
+    holder.start_loading(settings)
     import uvicorn
 
     from service.app import create_app
 
-    settings = settings.model_copy(update={k: v for k, v in {"host": args.host, "port": args.port}.items() if v is not None})
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port)
+    # A factory: uvicorn configures its loggers before it calls it, and the app then gives them its JSON format.
+    uvicorn.run(lambda: create_app(settings, holder), factory=True, host=settings.host, port=settings.port, log_level=args.log_level)
     return 0
 
 
@@ -264,6 +276,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="serve the HTTP API, web page and chat adapters")
     serve.add_argument("--host", default=None)
     serve.add_argument("--port", type=int, default=None)
+    serve.add_argument("--log-level", choices=LOG_LEVELS, default="info", help="of the service's logs, uvicorn's included (default: info)")
     serve.set_defaults(handler=command_serve)
 
     evaluate = commands.add_parser("eval", help="score configurations on a gold set and write reports")

@@ -4,7 +4,6 @@
 """
 # No `from __future__ import annotations`: FastAPI resolves annotations by name, and the routes'
 # LoadedPipeline is local to build_api_router, so it must be evaluated where it is defined.
-import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -94,10 +93,12 @@ def create_app_from_env() -> FastAPI:
     return create_app(Settings())
 
 
-def create_app(settings: Settings, pipeline: QAPipeline | None = None) -> FastAPI:
+def create_app(settings: Settings, holder: PipelineHolder | None = None) -> FastAPI:
+    """The service on `holder`'s pipeline (by default one loaded from the settings once the server
+    starts), keeping conversations, chat replies and nonces in the holder's state store."""
     configure_json_logging()
-    state = open_state_store(settings)  # conversations, chat replies and nonces: shared by the replicas on Redis
-    holder = PipelineHolder(pipeline, state_store=state)
+    holder = holder or PipelineHolder(state_store=open_state_store(settings))
+    state = holder.state_store  # shared by the replicas on Redis
     unanswered = InMemoryUnanswered()
     asker = TrackedAsker(holder, unanswered)
 
@@ -106,9 +107,7 @@ def create_app(settings: Settings, pipeline: QAPipeline | None = None) -> FastAP
         # Every synchronous route and every answer runs on this pool. Past a couple of threads per core,
         # more threads only take turns at the GIL, and the event loop answering /healthz waits behind each.
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.request_threads
-        if not holder.loaded:
-            # Daemon: a server stopped mid-build exits at once; the index store writes atomically.
-            threading.Thread(target=holder.load, args=(settings,), name="load-pipeline", daemon=True).start()
+        holder.start_loading(settings)
         yield
 
     app = FastAPI(

@@ -10,7 +10,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +18,7 @@ from typing import IO
 
 HOST = "127.0.0.1"
 SERVICE_FACTORY = "service.app:create_app_from_env"
-POLL_SECONDS = 0.2
+POLL_SECONDS = 0.05  # between /readyz probes: a start is timed to within this
 STOP_TIMEOUT_SECONDS = 10.0
 LOG_TAIL_CHARS = 4000
 
@@ -39,18 +39,30 @@ class RunningService:
         return os.pread(self.log.fileno(), size, 0).decode(errors="replace")
 
 
+Launch = Callable[[int], list[str]]  # the command line of a service listening on HOST at the given port
+
+
+def uvicorn_factory(app: str = SERVICE_FACTORY, log_level: str = "warning") -> Launch:
+    """`uvicorn --factory app`: an app of the tests' own making, or the service read from the environment."""
+    return lambda port: [sys.executable, "-m", "uvicorn", "--factory", app, "--host", HOST, "--port", str(port), "--log-level", log_level]
+
+
+def qa_serve(log_level: str = "warning") -> Launch:
+    """`qa serve`, the command scripts/serve starts the service with."""
+    return lambda port: [sys.executable, "-m", "qa.cli", "serve", "--host", HOST, "--port", str(port), "--log-level", log_level]
+
+
 @contextmanager
 def service_process(
     env: Mapping[str, str],
-    app: str = SERVICE_FACTORY,
+    launch: Launch = uvicorn_factory(),
     ready_path: str = "/readyz",
     timeout_seconds: float = 300.0,
     cwd: Path | None = None,
-    log_level: str = "warning",
 ) -> Iterator[RunningService]:
-    """`uvicorn --factory app` with exactly `env`, yielded once `ready_path` answers 200; stopped on exit."""
+    """The service `launch` starts, with exactly `env`, yielded once `ready_path` answers 200; stopped on exit."""
     port = free_port()
-    command = [sys.executable, "-m", "uvicorn", "--factory", app, "--host", HOST, "--port", str(port), "--log-level", log_level]
+    command = launch(port)
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(command, cwd=cwd, env=dict(env), stdout=log, stderr=subprocess.STDOUT)
         try:

@@ -21,7 +21,7 @@ from qa.answer import Answer
 from qa.pipeline import QAPipeline
 from qa.settings import Settings
 from qa.state_store import InMemoryStateStore, StateStore
-from service.error_text import without_paths
+from service.server_paths import without_paths
 from service.api_models import Readiness
 from service.pipeline_loading import build_pipeline
 
@@ -67,6 +67,18 @@ class PipelineHolder:
         self._phase = "ready" if pipeline else "starting"
         self._failure: str | None = None
         self._reload_lock = threading.Lock()
+        self._loader: threading.Thread | None = None
+
+    @property
+    def state_store(self) -> StateStore:
+        return self._state_store
+
+    def start_loading(self, settings: Settings) -> None:
+        """Load the pipeline in a background thread, unless one is loaded or loading already."""
+        if self._pipeline is None and self._loader is None:
+            # Daemon: a server stopped mid-build exits at once; the index store writes atomically.
+            self._loader = threading.Thread(target=self.load, args=(settings,), name="load-pipeline", daemon=True)
+            self._loader.start()
 
     def load(self, settings: Settings) -> None:
         self._started = self._clock()

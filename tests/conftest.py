@@ -13,8 +13,8 @@ import pytest
 
 from qa.redis_store import RedisStateStore
 from qa.state_store import InMemoryStateStore, StateStore
-from service.child_process import RunningService, load_failed
-from tests.live_server import REPO_ROOT, start_server, start_service
+from service.child_process import RunningService, load_failed, qa_serve, service_process
+from tests.live_server import REPO_ROOT, start_server
 from tests.redis_server import REDIS_SERVER, running_redis
 
 SERVICE_APP = "service.app:create_app_from_env"
@@ -74,9 +74,10 @@ CORS_ORIGIN = "https://staff.example.org"
 @pytest.fixture(scope="session")
 def observed_service(qa_env: dict[str, str]) -> Iterator[RunningService]:
     """A second real service on the session's index whose process and INFO log tests can read, with
-    the admin routes (QA_ADMIN_TOKEN) and CORS for one origin switched on."""
-    env = {**qa_env, "QA_ADMIN_TOKEN": ADMIN_TOKEN, "QA_CORS_ORIGINS": f"{CORS_ORIGIN}, https://other.example.org"}
-    with start_service(SERVICE_APP, env, log_level="info") as service:
+    the admin routes (QA_ADMIN_TOKEN) and CORS for one origin switched on; started by `qa serve`, as
+    an operator starts it."""
+    env = {**os.environ, **qa_env, "QA_ADMIN_TOKEN": ADMIN_TOKEN, "QA_CORS_ORIGINS": f"{CORS_ORIGIN}, https://other.example.org"}
+    with service_process(env, qa_serve("info"), "/healthz", cwd=REPO_ROOT) as service:
         wait_until_ready(service.url)
         yield service
 

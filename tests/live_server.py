@@ -9,7 +9,7 @@ from pathlib import Path
 
 import httpx
 
-from service.child_process import RunningService, service_process
+from service.child_process import RunningService, service_process, uvicorn_factory
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -28,7 +28,7 @@ def start_service(
     """The running service itself, for tests that read its process (memory) or its log.
 
     From the repository root, so that test-only app modules under tests/ import."""
-    with service_process({**os.environ, **env}, app_import, ready_path, startup_timeout, cwd=REPO_ROOT, log_level=log_level) as service:
+    with service_process({**os.environ, **env}, uvicorn_factory(app_import, log_level), ready_path, startup_timeout, cwd=REPO_ROOT) as service:
         yield service
 
 def readiness_once_loading_ends(url: str, timeout: float = 60) -> httpx.Response:

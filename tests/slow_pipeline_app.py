@@ -14,8 +14,10 @@ from fastapi import FastAPI
 
 from qa.answer import Answer
 from qa.pipeline import QAPipeline
+from qa.redis_store import open_state_store
 from qa.settings import Settings
 from service.app import create_app as create_service_app
+from service.readiness import PipelineHolder
 
 
 class SlowCountingPipeline(QAPipeline):
@@ -36,4 +38,4 @@ def create_app() -> FastAPI:
     pipeline.delay_seconds = float(os.environ.get("QA_TEST_ASK_DELAY", "0"))
     log = os.environ.get("QA_TEST_ASK_LOG")
     pipeline.log = Path(log) if log else None
-    return create_service_app(settings, pipeline)
+    return create_service_app(settings, PipelineHolder(pipeline, state_store=open_state_store(settings)))
