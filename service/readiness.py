@@ -109,10 +109,6 @@ class PipelineHolder:
         return round(until - self._started, 1)
 
     @property
-    def loaded(self) -> bool:
-        return self._pipeline is not None
-
-    @property
     def pipeline(self) -> QAPipeline:
         if self._pipeline is None:
             raise self._not_ready("index")
