@@ -72,8 +72,11 @@ AGREES_WITH_GOLD: dict[str, Callable[[GoldQuestion, Answer], bool]] = {
     "measure": _gives_every_measure,
     "dept_lead_count": _states_the_count,
     "dept_all_count": _states_the_count,
+    "dept_co_count": _states_the_count,
+    "dept_count": _states_the_count,
     "dept_lead": _lists_exactly_the_measures,
     "dept_all": _lists_exactly_the_measures,
+    "dept_co": _lists_exactly_the_measures,
     "topic": _nothing_more,
     OUT_OF_SCOPE: _nothing_more,
 }

@@ -16,6 +16,9 @@ Kind = Literal[
     "dept_all",
     "dept_lead_count",
     "dept_all_count",
+    "dept_co",
+    "dept_co_count",
+    "dept_count",
     "measure",
     "topic",
     "yes_no",
@@ -29,9 +32,13 @@ KINDS: tuple[str, ...] = get_args(Kind)
 LANGUAGES: tuple[str, ...] = get_args(Language)
 OUT_OF_SCOPE = "oos"
 # Questions about one department: `lead` holds that department's canonical name and `relevant` every
-# measure it leads (dept_lead, dept_lead_count) or appears in (dept_all).
-DEPARTMENT_KINDS: tuple[str, ...] = ("dept_lead", "dept_all", "dept_lead_count", "dept_all_count")
-COUNT_KINDS: tuple[str, ...] = ("dept_lead_count", "dept_all_count")
+# measure it leads (dept_lead, dept_lead_count), appears in (dept_all, dept_all_count) or supports
+# without leading (dept_co, dept_co_count).
+DEPARTMENT_KINDS: tuple[str, ...] = ("dept_lead", "dept_all", "dept_co", "dept_lead_count", "dept_all_count", "dept_co_count")
+COUNT_KINDS: tuple[str, ...] = ("dept_lead_count", "dept_all_count", "dept_co_count")
+# How many departments are responsible for a measure or a piece of work: `relevant` holds the measures,
+# `lead` their lead departments and `count` the number of departments they name.
+DEPARTMENTS_COUNTED_KIND = "dept_count"
 # yes/no questions expect "yes" or "no"; either/or questions expect the canonical name of the one that leads
 YES_NO = ("yes", "no")
 VERDICT_KINDS: tuple[str, ...] = ("yes_no", "either_or")
@@ -67,6 +74,8 @@ class GoldQuestion(BaseModel):
             raise ValueError("a department question names exactly one department in `lead`")
         if self.kind in COUNT_KINDS and self.count != len(self.relevant):
             raise ValueError("a how-many question's count must equal the number of relevant measures")
+        if self.kind == DEPARTMENTS_COUNTED_KIND and (self.count is None or not self.relevant):
+            raise ValueError("a how-many-departments question needs its measures and the number of departments they name")
         if self.kind == "yes_no" and self.expect not in YES_NO:
             raise ValueError(f"a yes/no question expects one of {', '.join(YES_NO)}")
         if self.kind == "either_or" and not self.expect:

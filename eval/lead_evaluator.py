@@ -10,7 +10,7 @@ from qa.answer import Answer
 
 # The kinds whose gold `lead` lists the lead departments of the relevant measures. A yes/no or either/or
 # question names a department, but its gold `lead` is the one the document lists first, whichever was named.
-LEAD_KINDS: tuple[str, ...] = ("lead", "departments", "measure", "yes_no", "either_or", "follow_up")
+LEAD_KINDS: tuple[str, ...] = ("lead", "departments", "dept_count", "measure", "yes_no", "either_or", "follow_up")
 
 
 class LeadEvaluator(Evaluator):

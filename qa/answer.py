@@ -19,6 +19,7 @@ class Intent(str, Enum):
     YES_NO = "yes_no"  # does D lead X? — answered yes or no
     EITHER_OR = "either_or"  # does D1 or D2 lead X? — answered with the one that does
     FOLLOW_UP = "follow_up"
+    DOCUMENT = "document"  # what a document is: its title, 文号, issuer, date and how many tasks it sets
     OUT_OF_SCOPE = "oos"
 
 

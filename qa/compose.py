@@ -2,12 +2,15 @@
 citation; extractive, in the question's language, every claim tied to a citation."""
 from __future__ import annotations
 
+import calendar
+import re
 from collections.abc import Sequence
 
 from corpus.departments import DepartmentRegistry
 from corpus.library import Library
 from corpus.models import Document, Passage, PassageKind
 from qa.answer import Answer, AnswerItem, Citation, Intent, Role, Verdict
+from qa.department_roles import holds_role
 from qa.task_numbers import display_number, numbers_phrase
 from qa.understanding import DEPARTMENT_LIST_INTENTS, Understanding
 
@@ -15,6 +18,7 @@ LIST_PREVIEW_CHARS = 36  # long lists quote the opening of each measure; the cit
 DIRECT_QUOTE_CHARS = 60  # a measure asked about by number is quoted in the direct answer up to here
 DIRECT_MEASURES = 3  # a who-is-responsible direct answer spells out the roles of at most this many measures
 DIRECT_CO_DEPARTMENTS = 3  # and names this many co-responsible departments of each; the citation lists them all
+CHINESE_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 
 
 def task_number(passage: Passage, language: str) -> str:
@@ -131,7 +135,11 @@ class Composer:
             items = self._items(understanding, intent, cited, language)
         if direct is None:
             direct = self._direct(understanding, intent, cited, items)
-            if count is not None and intent not in DEPARTMENT_LIST_INTENTS:
+            if understanding.counts_departments and intent not in DEPARTMENT_LIST_INTENTS and _measured(cited):
+                # "第91条有几个部门负责？": the number of departments first, then who they are
+                count = len({name for passage in _measured(cited) for name in passage.departments})
+                direct = self._departments_counted(_measured(cited), count, language) + direct
+            elif count is not None and intent not in DEPARTMENT_LIST_INTENTS:
                 # "一共几条？" after an answer: the number first, then what it counts
                 direct = (f"共{count}条。" if language == "zh" else f"{count} measure{'s' if count != 1 else ''}. ") + direct
         detailed = intent not in DEPARTMENT_LIST_INTENTS
@@ -149,6 +157,46 @@ class Composer:
             citations=[self.cite(passage, score, language) for passage, score in passages],
             count=count,
         )
+
+    def documents_answer(self, understanding: Understanding, documents: Sequence[Document]) -> Answer:
+        """What each document is, from its header and its tasks: title, 文号, issuer, date, and how
+        many tasks, parts and departments it has; each cites the document's opening passage."""
+        zh = understanding.language == "zh"
+        sentences = [self._document_facts(document, zh) for document in documents]
+        direct = "".join(sentences) if zh else " ".join(sentences)
+        opening = [(document.passages[0], 1.0) for document in documents if document.passages]
+        if understanding.counts_departments:
+            count = len({name for document in documents for passage in document.measures for name in passage.departments})
+        else:
+            count = sum(len(document.measures) for document in documents)
+        return self.answer(understanding, Intent.DOCUMENT, opening, direct=direct, items=[], count=count)
+
+    def _document_facts(self, document: Document, zh: bool) -> str:
+        entry = self.library.entry(document.id)
+        tasks, parts = len(document.measures), len(document.parts)
+        departments = len({name for passage in document.measures for name in passage.departments})
+        if zh:
+            issued = f"，{document.issuer}" if document.issuer else ""
+            issued += f"{document.date}印发" if document.date else ("印发" if document.issuer else "")
+            size = f"共{tasks}项任务" + (f"，分{parts}个部分" if parts else "") + (f"，涉及{departments}个部门" if departments else "")
+            number = f"（{document.doc_number}）" if document.doc_number else ""
+            # a title quoting another document's keeps its inner marks as 〈〉 inside the outer 《》
+            title = (entry.title or document.title).replace("《", "〈").replace("》", "〉")
+            return f"《{title}》{number}{issued}，{size}。"
+        title = entry.title_en or entry.title or document.title
+        number = f" ({document.doc_number})" if document.doc_number else ""
+        issued = f", issued by {document.issuer}" if document.issuer else ""
+        issued += f" on {english_date(document.date)}" if document.date else ""
+        size = f"{tasks} task{'s' if tasks != 1 else ''}" + (f" in {parts} parts" if parts else "") + (f", naming {departments} departments" if departments else "")
+        return f"“{title}”{number}{issued}: {size}."
+
+    @staticmethod
+    def _departments_counted(measured: list[Passage], count: int, language: str) -> str:
+        departments = f"{count} department{'s' if count != 1 else ''}"
+        if len(measured) == 1:
+            number = task_number(measured[0], language)
+            return f"共有{count}个部门负责。" if language == "zh" else f"{departments} are responsible for measure {number}. "
+        return f"这{len(measured)}条措施共涉及{count}个部门。" if language == "zh" else f"These {len(measured)} measures involve {departments}. "
 
     def abstain(self, understanding: Understanding, intent: Intent, reason: str | None = None) -> Answer:
         """No answer: why, and what the library covers. Never repeats the question's own words,
@@ -184,15 +232,17 @@ class Composer:
 
     def _items(self, understanding: Understanding, intent: Intent, cited: list[Passage], language: str) -> list[AnswerItem]:
         if intent in DEPARTMENT_LIST_INTENTS:
-            # one item per document: a name several departments share (财政厅 of two provinces) lists each one's tasks
-            role = Role.LEAD if intent in (Intent.DEPT_LEAD, Intent.DEPT_LEAD_COUNT) else Role.ANY
+            # one item per document and role: a name several departments share (财政厅 of two
+            # provinces) lists each one's tasks, and a list of all roles tells leading from supporting
+            asked = understanding.listed_role
             names = [d.name for d in understanding.namesakes_of(0)]
-            by_document: dict[tuple[str, str], list[Passage]] = {}
+            by_document: dict[tuple[str, str, Role], list[Passage]] = {}
             for passage in _measured(cited):
                 name = next((n for n in names if n in passage.departments), names[0])
-                by_document.setdefault((name, passage.document), []).append(passage)
+                role = asked if asked is not Role.ANY else Role.LEAD if passage.lead_department == name else Role.CO
+                by_document.setdefault((name, passage.document, role), []).append(passage)
             if not by_document:
-                by_document[(names[0], "")] = []
+                by_document[(names[0], "", asked)] = []
             return [
                 AnswerItem(
                     department=name,
@@ -201,7 +251,7 @@ class Composer:
                     measures=[task_number(p, language) for p in tasks],
                     document=document,
                 )
-                for (name, document), tasks in by_document.items()
+                for (name, document, role), tasks in by_document.items()
             ]
         if intent is Intent.DEPARTMENTS:
             return self.role_items(cited, language, Role.LEAD) + self.role_items(cited, language, Role.CO)
@@ -287,8 +337,8 @@ class Composer:
         sentences = [self._one_department_direct(understanding, intent, name, cited) for name, cited in groups]
         return separator.join(sentence.rstrip("。.") for sentence in sentences) + ("。" if understanding.language == "zh" else ".")
 
-    def _tasks_of(self, name: str, leads_only: bool, understanding: Understanding) -> list[Passage]:
-        return [p for d in self.library.within(understanding.documents) for p in d.measures if (p.lead_department == name if leads_only else name in p.departments)]
+    def _tasks_of(self, name: str, role: Role, understanding: Understanding) -> list[Passage]:
+        return [p for d in self.library.within(understanding.documents) for p in d.measures if holds_role(p, {name}, role)]
 
     def _one_department_direct(self, understanding: Understanding, intent: Intent, department: str, measured: list[Passage]) -> str:
         language = understanding.language
@@ -296,28 +346,32 @@ class Composer:
         label = self._short_label(department, language)
         numbers = [task_number(p, language) for p in measured]
         counting = intent in (Intent.DEPT_LEAD_COUNT, Intent.DEPT_ALL_COUNT)
-        leads_only = intent in (Intent.DEPT_LEAD, Intent.DEPT_LEAD_COUNT)
-        n = len(self._tasks_of(department, leads_only, understanding))
-        if leads_only:
-            head = f"{label}牵头{n}项措施" if zh else f"{label} leads {n} measure{'s' if n != 1 else ''}"
+        role = understanding.listed_role
+        n = len(self._tasks_of(department, role, understanding))
+        measures = "项措施" if zh else f" measure{'s' if n != 1 else ''}"
+        if role is Role.LEAD:
+            head = f"{label}牵头{n}{measures}" if zh else f"{label} leads {n}{measures}"
+        elif role is Role.CO:
+            head = f"{label}作为配合部门参与{n}{measures}" if zh else f"{label} supports {n}{measures} without leading them"
         else:
-            led = len(self._tasks_of(department, True, understanding))
-            supported = n - led if counting or not understanding.has_topic else None
-            if zh:
-                head = f"{label}参与{n}项措施" + (f"（牵头{led}项、配合{supported}项）" if supported is not None else "")
-            else:
-                head = f"{label} takes part in {n} measure{'s' if n != 1 else ''}" + (
-                    f" (leads {led}, supports {supported})" if supported is not None else ""
-                )
-        if n == 0 or counting or not numbers:
+            head = f"{label}参与{n}{measures}" if zh else f"{label} takes part in {n}{measures}"
+        if n == 0 or not numbers or (counting and role is not Role.ANY):
             return head + "。" if zh else head + "."
         if len(numbers) < n:  # filtered by the question's subject
             if zh:
                 return f"{head}，其中与此相关的是{numbers_phrase(numbers, language)}。"
             return f"{head}; those on this subject: {', '.join(numbers)}."
+        if role is not Role.ANY:
+            return f"{head}：{numbers_phrase(numbers, language)}。" if zh else f"{head}: {', '.join(numbers)}."
+        led = [task_number(p, language) for p in measured if p.lead_department == department]
+        supported = [number for number in numbers if number not in led]
+        if counting:
+            return f"{head}（牵头{len(led)}项、配合{len(supported)}项）。" if zh else f"{head} (leads {len(led)}, supports {len(supported)})."
         if zh:
-            return f"{head}：{numbers_phrase(numbers, language)}。"
-        return f"{head}: {', '.join(numbers)}."
+            roles = [f"牵头{len(led)}项：{numbers_phrase(led, language)}" if led else "", f"配合{len(supported)}项：{numbers_phrase(supported, language)}" if supported else ""]
+            return f"{head}（{'；'.join(r for r in roles if r)}）。"
+        roles = [f"leads {len(led)} ({', '.join(led)})" if led else "", f"supports {len(supported)} ({', '.join(supported)})" if supported else ""]
+        return f"{head}: {' and '.join(r for r in roles if r)}."
 
     def verdict_direct(self, understanding: Understanding, verdict: Verdict, measured: list[Passage]) -> str:
         """是。第8条由省财政厅牵头。 / No. Measure 8 is led by …"""
@@ -378,6 +432,15 @@ class Composer:
         if zh:
             return f"· {numbers_phrase([number], language)}（{roles}）：“{quote}”"
         return f"• Measure {number} ({roles}): “{quote}”"
+
+
+def english_date(written: str) -> str:
+    """2014年9月25日 → 25 September 2014; a date written otherwise is given as written."""
+    parts = CHINESE_DATE.fullmatch(written.strip())
+    if parts is None:
+        return written
+    year, month, day = (int(n) for n in parts.groups())
+    return f"{day} {calendar.month_name[month]} {year}" if 1 <= month <= 12 else written
 
 
 def _preview(text: str) -> str:

@@ -21,6 +21,19 @@ LIBRARY_COUNTS_EN = frozenset(
 LIBRARY_COUNTS_ZH = frozenset("项条件次回处份类部门单位措施钱个名位家户万亿千百")
 
 
+# "第91条有几个部门负责", "how many departments work on it": the bodies the cited measures name
+DEPARTMENTS_COUNTED = re.compile(
+    r"(?:多少|几)\s*(?:个|家)?\s*(?:部门|单位|机构|责任单位|责任部门)"
+    r"|\b(?:how\s+many|number\s+of)\s+(?:\w+\s+)?(?:departments|agencies|bodies|units|offices|organi[sz]ations)\b",
+    re.IGNORECASE,
+)
+
+
+def counts_departments(text: str) -> bool:
+    """Whether a how-many question counts the departments responsible, not the measures."""
+    return DEPARTMENTS_COUNTED.search(text) is not None
+
+
 def counted_noun(text: str, language: str) -> str:
     """The thing a how-many question counts when it is neither a task nor a department; else ""."""
     if language == "en":

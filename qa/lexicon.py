@@ -23,6 +23,7 @@ class Cue(str, Enum):
     LEAD = "lead"  # names the lead role: 牵头, leads
     PARTICIPATE = "participate"  # names a supporting or any role: 参与, 配合, involved
     ALL_ROLES = "all_roles"  # leading and supporting both count: 配合的也算上
+    SUPPORT = "support"  # the supporting role alone: 作为配合部门, support but not lead
     RESPONSIBLE = "responsible"  # asks which body is responsible: 谁负责, which departments
     LEAD_QUESTION = "lead_question"  # asks who leads: 谁牵头, who leads
     COUNT = "count"
@@ -34,6 +35,8 @@ class Cue(str, Enum):
     PERSONAL = "personal"  # the asker's own case: 我, my
     PROCEDURE = "procedure"  # how to apply, where to go, what papers
     CONTACT = "contact"  # phone numbers, addresses, service counters: what policy documents do not list
+    DOCUMENT_FACT = "document_fact"  # the document itself: its 文号, issuer, date of issue, title
+    OFFICIAL = "official"  # who holds an office (省长是谁, who is the director): documents assign departments, not people
     MONEY = "money"  # sums of money, prices, fees
     FIGURE = "figure"  # rates, quantities, sizes
     DATE = "date"  # when, deadlines

@@ -26,6 +26,7 @@ from qa.cascade import Cascade
 from qa.compose import Composer
 from qa.conversation import ConversationMemory, Turn
 from qa.counted import stated_near_a_number
+from qa.department_roles import holds_role
 from qa.coverage import SCOPES_KEPT, LibraryCoverage
 from qa.places import is_setting
 from qa.lexicon import Cue
@@ -36,7 +37,6 @@ from qa.understanding import CJK, DEPARTMENT_LIST_INTENTS, QuestionReader, Under
 
 __all__ = ["MAX_QUESTION_CHARS", "InvalidQuestionError", "QAPipeline", "validate_question"]
 
-LEAD_ONLY_INTENTS = {Intent.DEPT_LEAD, Intent.DEPT_LEAD_COUNT}
 COUNT_INTENTS = {Intent.DEPT_LEAD_COUNT, Intent.DEPT_ALL_COUNT}
 RETRIEVAL_INTENTS = {Intent.LEAD, Intent.DEPARTMENTS, Intent.TOPIC, Intent.YES_NO, Intent.EITHER_OR}
 WHO_INTENTS = {Intent.LEAD, Intent.DEPARTMENTS, Intent.YES_NO, Intent.EITHER_OR}
@@ -230,6 +230,9 @@ class QAPipeline:
             return self.composer.abstain(understanding, Intent.OUT_OF_SCOPE, self._out_of_scope_reason(understanding)), []
         if intent is Intent.MEASURE:
             return self._measures(understanding)
+        if intent is Intent.DOCUMENT:
+            documents = self._documents(understanding)
+            return self.composer.documents_answer(understanding, documents), [d.passages[0] for d in documents if d.passages]
         if intent in DEPARTMENT_LIST_INTENTS:
             return self._department(understanding, k)
         if intent in SPLITTABLE_INTENTS and len(parts := self._sub_questions(understanding)) > 1:
@@ -276,6 +279,12 @@ class QAPipeline:
                 if zh
                 else "The documents assign responsibilities to departments; they list no phone numbers, addresses or service counters."
             )
+        if Cue.OFFICIAL in understanding.cues:
+            return (
+                "文件规定的是各部门的职责分工，没有写明任职的人。"
+                if zh
+                else "The documents assign responsibilities to departments; they name no officials."
+            )
         if Cue.PROCEDURE in understanding.cues:
             return (
                 "文件规定的是各部门的职责分工，不涉及个人办理的流程和材料。"
@@ -304,15 +313,10 @@ class QAPipeline:
     def _department(self, understanding: Understanding, k: int) -> tuple[Answer, list[Passage]]:
         """Answered from the parsed responsibilities, exactly; retrieval only orders a topic within them."""
         intent = understanding.intent
-        leads_only = intent in LEAD_ONLY_INTENTS
         # a name several departments share asks about each of them, their tasks grouped by document
         names = {d.name for d in understanding.namesakes_of(0)}
-        measures = [
-            p
-            for document in self._documents(understanding)
-            for p in document.measures
-            if (p.lead_department in names if leads_only else names & set(p.departments))
-        ]
+        role = understanding.listed_role
+        measures = [p for document in self._documents(understanding) for p in document.measures if holds_role(p, names, role)]
         # filter by topic only where the question names one the library knows ("发改委牵头的交通项目"),
         # never by a stray word ("连配合的也算上") nor where it asks for all of them
         if understanding.has_topic and Cue.EXHAUSTIVE not in understanding.cues and intent not in COUNT_INTENTS and measures:

@@ -8,6 +8,13 @@ from dataclasses import dataclass
 from corpus.numerals import NUMERAL_CHARS, parse_chinese_number
 
 NUMBER = rf"(?:\d+|[{NUMERAL_CHARS}]+)"
+# A Chinese numeral straight after 措施 is a number only where it ends there: 措施一共, 措施十分 are words.
+# It may be followed by what follows a reference (措施七由谁牵头, 措施三的内容, 措施五和六), or by no Chinese at all.
+REFERENCE_FOLLOWERS = "条项号款的是说讲写由呢吗和及与跟至到、中里有都内规谁"
+ENDING_NUMBER = rf"(?:\d+|[{NUMERAL_CHARS}]+(?=[^\u4e00-\u9fff]|$|[{REFERENCE_FOLLOWERS}]))"
+# 12条 without its 第, standing where a question about one measure puts it: "12条是什么内容", "请问12条讲了啥"
+ABOUT_A_MEASURE = r"(?:是什么|是啥|说了?什么|说了?啥|讲了?什么|讲了?啥|讲的|说的|写的|写了|的?内容|规定了?什么|是谁|由谁|谁负责|谁牵头|哪个部门|呢)"
+ENGLISH_REFERENCE_WORDS = r"measures?|tasks?|items?|articles?|points?|clauses?|provisions?"
 RANGE_WORDS = r"(?:-|–|—|~|～|至|到|to|through|thru)"
 LIST_WORDS = r"(?:、|，|,|和|及|与|跟|以及|and|&|,\s*and)"
 _SEPARATOR = rf"\s*(?:{RANGE_WORDS}|{LIST_WORDS})\s*"
@@ -16,11 +23,13 @@ MEASURE_PATTERNS = (
     # 第12条, 第12、13条, 第12条和第13条, 第一百零五条, 第30至35条
     re.compile(rf"第\s*{NUMBER}(?:\s*(?:条|项|个措施|款))?(?:{_SEPARATOR}(?:第\s*)?{NUMBER})*\s*(?:条|项|号|个措施|款)"),
     # 措施76, 措施12、13
-    re.compile(rf"(?:措施|举措)\s*(?:第\s*)?{NUMBER}(?:{_SEPARATOR}{NUMBER})*(?![\d{NUMERAL_CHARS}]*(?:部分|项措施|条措施))"),
-    # measure 76, measures 30 and 31, and 40, No. 5, item #7, articles 12-15, task 3
+    re.compile(rf"(?:措施|举措)\s*(?:第\s*)?{ENDING_NUMBER}(?:{_SEPARATOR}{ENDING_NUMBER})*(?![\d{NUMERAL_CHARS}]*(?:部分|项措施|条措施))"),
+    # 12条是什么内容, 12、13条讲什么
+    re.compile(rf"(?<![\d.第])\d+(?:{_SEPARATOR}\d+)*\s*[条项](?=\s*{ABOUT_A_MEASURE})"),
+    # measure 76, measures 30 and 31, and 40, No. 5, item #7, articles 12-15, task 3, point 12
     re.compile(
-        rf"(?<![a-z])(?:measures?|tasks?|items?|articles?|nos?\.|numbers?|#)\s*(?:no\.?\s*|number\s*|#\s*)?\d+"
-        rf"(?:{_SEPARATOR}(?:measures?\s*|tasks?\s*|no\.?\s*|#\s*)?\d+)*",
+        rf"(?<![a-z])(?:{ENGLISH_REFERENCE_WORDS}|nos?\.|numbers?|#)\s*(?:no\.?\s*|number\s*|#\s*)?\d+"
+        rf"(?:{_SEPARATOR}(?:(?:{ENGLISH_REFERENCE_WORDS})\s*|no\.?\s*|#\s*)?\d+)*",
         re.IGNORECASE,
     ),
 )
@@ -73,6 +82,27 @@ STEP_PATTERNS = (
 ENGLISH_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "last": -1}
 ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
 _NUMBER_OR_RANGE = re.compile(rf"(\d+|[{NUMERAL_CHARS}]+|[ivxlc]+\b)|({RANGE_WORDS})", re.IGNORECASE)
+# English numbers spelled out after a reference word ("measure one hundred and five") or as an
+# ordinal before one ("the fifth measure", "the 12th item"): read as the digits the patterns expect
+ENGLISH_UNITS = {
+    word: value
+    for value, word in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
+    )
+}
+ENGLISH_TENS = {word: 10 * value for value, word in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), start=2)}
+IRREGULAR_ORDINALS = {"first": "one", "second": "two", "third": "three", "fifth": "five", "eighth": "eight", "ninth": "nine", "twelfth": "twelve"}
+_NUMBER_WORD = rf"(?:{'|'.join([*ENGLISH_UNITS, *ENGLISH_TENS, 'hundred'])})"
+_SPELLED = rf"{_NUMBER_WORD}(?:(?:[\s-]+|(?<=hundred)\s+and\s+){_NUMBER_WORD})*"
+_ORDINAL_WORD = rf"(?:{_SPELLED}[\s-]+)?(?:{'|'.join(IRREGULAR_ORDINALS)}|{_NUMBER_WORD}th|{'|'.join(w[:-1] for w in ENGLISH_TENS)}ieth)"
+SPELLED_AFTER_REFERENCE = re.compile(rf"(?<![a-z])(?:{ENGLISH_REFERENCE_WORDS}|parts?|(?:sub)?sections?)\s+{_SPELLED}(?:{_SEPARATOR}{_SPELLED})*(?![a-z])", re.IGNORECASE)
+_SPELLED_NUMBER = re.compile(rf"(?<![a-z]){_SPELLED}(?![a-z])", re.IGNORECASE)
+ORDINAL_BEFORE_REFERENCE = re.compile(
+    # only where the sentence goes on about that measure: "the first measure the NDRC leads" is the first of a list
+    rf"(?<![a-z])the\s+(\d+(?:st|nd|rd|th)|{_ORDINAL_WORD})\s+({ENGLISH_REFERENCE_WORDS}|part|(?:sub)?section)"
+    r"(?=\s*(?:[?.!,;]|$|(?:say|says|said|cover|covers|state|states|mean|means|about|of the|in the)\b))",
+    re.IGNORECASE,
+)
 MAX_RANGE = 50  # a wider "range" is more likely two separate numbers than 50 measures asked about at once
 
 
@@ -96,6 +126,51 @@ def number_value(text: str) -> int:
         values = [ROMAN[c] for c in lowered]
         return sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
     return parse_chinese_number(text)
+
+
+def english_number(words: str) -> int:
+    """The value of an English number below 1000 in words or as a digit ordinal: "one hundred and
+    five" → 105, "twenty-first" → 21, "12th" → 12; raises ValueError for anything else."""
+    lowered = words.lower()
+    if digits := re.fullmatch(r"(\d+)(?:st|nd|rd|th)", lowered):
+        return int(digits.group(1))
+    tokens = [t for t in re.split(r"[\s-]+", lowered) if t and t != "and"]
+    if tokens and tokens[-1] not in ENGLISH_UNITS and tokens[-1] not in ENGLISH_TENS and tokens[-1] != "hundred":
+        last = tokens[-1]
+        tokens[-1] = IRREGULAR_ORDINALS.get(last) or (last[:-4] + "y" if last.endswith("ieth") else last.removesuffix("th"))
+    total = 0
+    if len(tokens) >= 2 and tokens[1] == "hundred" and 0 < ENGLISH_UNITS.get(tokens[0], 0) < 10:
+        total, tokens = 100 * ENGLISH_UNITS[tokens[0]], tokens[2:]
+    if tokens and tokens[0] in ENGLISH_TENS:
+        total, tokens = total + ENGLISH_TENS[tokens[0]], tokens[1:]
+        if tokens and 0 < ENGLISH_UNITS.get(tokens[0], 0) < 10:
+            total, tokens = total + ENGLISH_UNITS[tokens[0]], tokens[1:]
+    elif tokens and tokens[0] in ENGLISH_UNITS:
+        total, tokens = total + ENGLISH_UNITS[tokens[0]], tokens[1:]
+    if tokens or not total:
+        raise ValueError(f"not an English number: {words!r}")
+    return total
+
+
+def _digits_for_words(text: str) -> str:
+    """`text` with spelled-out measure numbers in digits: "the fifth measure" → "measure 5"."""
+
+    def number(match: re.Match[str]) -> str:
+        try:
+            return str(english_number(match.group()))
+        except ValueError:
+            return match.group()
+
+    def spelled(match: re.Match[str]) -> str:
+        return _SPELLED_NUMBER.sub(number, match.group())
+
+    def ordinal(match: re.Match[str]) -> str:
+        try:
+            return f"{match.group(2)} {english_number(match.group(1))}"
+        except ValueError:
+            return match.group()
+
+    return ORDINAL_BEFORE_REFERENCE.sub(ordinal, SPELLED_AFTER_REFERENCE.sub(spelled, text))
 
 
 def _numbers_in(match_text: str) -> list[int]:
@@ -149,7 +224,7 @@ def find_references(text: str, in_conversation: bool) -> References:
     step = _step(text) if in_conversation else None
     if step is not None:
         return References(step=step, rest="")
-    _, rest, lines = _cut(LINE_PATTERNS, text)
+    _, rest, lines = _cut(LINE_PATTERNS, _digits_for_words(text))
     tasks, rest = _cut_tasks(rest)
     measures, rest, _ = _cut(MEASURE_PATTERNS, rest)
     parts, rest, _ = _cut(PART_PATTERNS, rest)

@@ -28,6 +28,7 @@ class Signals:
     in_conversation: bool
     topic: str  # the subject left once references, departments and cue words are cut out
     has_topic: bool  # the subject names something the library's vocabulary knows
+    counted: str = ""  # what a how-many question counts when it is neither tasks nor departments (游客, jobs)
 
 
 def _cue(cue: Cue) -> Callable[[Signals], bool]:
@@ -40,7 +41,7 @@ def _asks_who(s: Signals) -> bool:
 
 def leads_only(cues: frozenset[Cue]) -> bool:
     """Whether a question asks about the lead role alone ("发改委牵头的"), not any role ("参与的", "配合的也算")."""
-    return bool(cues & {Cue.LEAD, Cue.LEAD_QUESTION}) and not cues & {Cue.PARTICIPATE, Cue.ALL_ROLES}
+    return bool(cues & {Cue.LEAD, Cue.LEAD_QUESTION}) and not cues & {Cue.PARTICIPATE, Cue.ALL_ROLES, Cue.SUPPORT}
 
 
 SLOTS: dict[str, Callable[[Signals], bool]] = {
@@ -52,6 +53,11 @@ SLOTS: dict[str, Callable[[Signals], bool]] = {
     "department": lambda s: s.departments >= 1,
     "two_departments": lambda s: s.departments >= 2,
     "topic": lambda s: s.has_topic,
+    # nothing of its own to be about: no department, subject, measure, part or line ("一共有多少条措施？")
+    "counts_a_figure": lambda s: bool(s.counted),
+    "no_subject": lambda s: not (s.departments or s.measures or s.scope_refs or s.line_ref or s.topic.strip()),
+    # a subject is named, whether or not the library knows its words ("elderly care")
+    "named_topic": lambda s: bool(s.topic.strip()),
     # "how many?", "那配合部门呢？": little of its own to ask about, so it is about the last answer
     "follows_up": lambda s: (Cue.FOLLOW_UP in s.cues or not s.has_topic) and len(s.topic.replace(" ", "")) <= FOLLOW_UP_TOPIC_CHARS,
     "lead": lambda s: bool(s.cues & {Cue.LEAD, Cue.LEAD_QUESTION}),
@@ -63,7 +69,7 @@ SLOTS: dict[str, Callable[[Signals], bool]] = {
     # "国开行棚改贷款的利率是多少": a sum, figure or date asked about, not a department's list
     "asks_quantity": lambda s: bool(s.cues & {Cue.MONEY, Cue.FIGURE, Cue.DATE}) and Cue.COUNT not in s.cues,
     "role_or_list": lambda s: bool(
-        s.cues & {Cue.LIST, Cue.EXHAUSTIVE, Cue.COUNT, Cue.LEAD, Cue.PARTICIPATE, Cue.ALL_ROLES, Cue.RESPONSIBLE}
+        s.cues & {Cue.LIST, Cue.EXHAUSTIVE, Cue.COUNT, Cue.LEAD, Cue.PARTICIPATE, Cue.ALL_ROLES, Cue.SUPPORT, Cue.RESPONSIBLE}
     ),
 }
 CONDITIONS: dict[str, Callable[[Signals], bool]] = {**{cue.value: _cue(cue) for cue in Cue}, **SLOTS}

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from corpus.departments import Department, DepartmentRegistry
 from index.tokenizer import Tokenizer
 from qa.answer import Intent, Role
-from qa.counted import counted_noun
+from qa.counted import counted_noun, counts_departments
 from qa.intent_classifier import DEPARTMENT_MASK, IntentClassifier, features
 from qa.lexicon import Cue, Lexicon, Match
 from qa.question import Question
@@ -22,6 +22,12 @@ LATIN_WORD = re.compile(r"[A-Za-z]+")
 YEAR = re.compile(r"(?<!\d)(19\d\d|20\d\d)(?!\d)")
 # "Jilin Banking Regulatory Bureau", "吉林省财政厅": the qualifier belongs to the name it precedes
 DEPARTMENT_QUALIFIER = re.compile(r"(?:\bjilin\s+(?:provincial\s+)?|\bprovincial\s+|\bthe\s+|吉林省|吉林|省)$", re.IGNORECASE)
+# An organisation word after a department's name that is part of its full name: "PBOC Changchun
+# branch" names the Central Sub-branch, and "branch" is not a subject of the question
+ORGANISATION_WORDS = frozenset(
+    {"branch", "sub-branch", "central", "office", "bureau", "department", "commission", "administration", "committee", "agency", "center", "centre"}
+)
+_ENGLISH_WORD_AFTER = re.compile(r"\s+([A-Za-z]+(?:-[A-Za-z]+)*)")
 SUBJECT_CHARS = 12  # a longer leftover is a description, not a name for the subject
 # a function character the tokenizer glued to the subject's last word (国企混改由谁: 改由 is one jieba word)
 TRAILING_FUNCTION_CHARS = re.compile(r"[由的是归被让给将把]+$")
@@ -55,6 +61,7 @@ class Understanding:
     step: int | None = None  # "下一条呢" in a follow-up: the measure after (+1) or before (-1) the previous answer's
     cues: frozenset[Cue] = frozenset()
     counted: str = ""  # what a how-many question counts when it is neither tasks nor departments: jobs, 游客
+    counts_departments: bool = False  # a how-many question about the departments responsible ("第91条有几个部门负责")
     years: tuple[int, ...] = ()  # years the question names
     line_ref: bool = False  # asks about a line or page number
     documents: frozenset[str] = frozenset()  # the documents the question is limited to; empty: the whole library
@@ -75,6 +82,17 @@ class Understanding:
     def role(self) -> Role:
         """The role a department question asks about: leading only, or any."""
         return Role.LEAD if leads_only(self.cues) else Role.ANY
+
+    @property
+    def listed_role(self) -> Role:
+        """The role in which a department's measures are listed or counted: those it leads, those it
+        supports without leading ("作为配合部门", "support but not lead"), or all of them."""
+        if self.intent in (Intent.DEPT_LEAD, Intent.DEPT_LEAD_COUNT):
+            return Role.LEAD
+        # a lead word of its own besides ("牵头的和配合的") asks for both roles
+        if Cue.SUPPORT in self.cues and not self.cues & {Cue.ALL_ROLES, Cue.LEAD, Cue.LEAD_QUESTION}:
+            return Role.CO
+        return Role.ANY
 
 
 def script_language(text: str) -> str:
@@ -136,7 +154,7 @@ class QuestionReader:
         spans = []
         for mention in mentions:
             qualifier = DEPARTMENT_QUALIFIER.search(rest[: mention.start])
-            spans.append((qualifier.start() if qualifier else mention.start, mention.end))
+            spans.append((qualifier.start() if qualifier else mention.start, _through_own_name(rest, mention.end, mention.department)))
         masked = _blank(rest, spans)
         matches = _outermost(self.lexicon.matches(masked))
         first_spans: dict[Department, tuple[int, int]] = {}
@@ -171,6 +189,7 @@ class QuestionReader:
             in_conversation=in_conversation,
             topic=topic,
             has_topic=has_topic,
+            counted=counted,
         )
         intent = self.table.route(signals)
         if intent is None:
@@ -196,6 +215,7 @@ class QuestionReader:
             step=references.step,
             cues=cues,
             counted=counted,
+            counts_departments=Cue.COUNT in cues and counts_departments(scan.masked),
             years=tuple(int(y) for y in YEAR.findall(question.text)),
             line_ref=references.lines,
         )
@@ -241,6 +261,17 @@ class _Scan:
     def features(self) -> list[str]:
         """The wording with departments masked, and the cues: the classifier learns phrasing, not names."""
         return features(_mask(self.references.rest, self.spans), (c.value for c in self.cues))
+
+
+def _through_own_name(text: str, end: int, department: Department) -> int:
+    """Where a department's mention ends once the organisation words of its own full name that
+    follow it are counted in."""
+    own = {word for name in department.english_forms for word in re.split(r"[\s-]+", name.lower())}
+    while (word := _ENGLISH_WORD_AFTER.match(text, end)) and word.group(1).lower() in ORGANISATION_WORDS:
+        if not own.issuperset(word.group(1).lower().split("-")):
+            break
+        end = word.end()
+    return end
 
 
 def _subject(pieces: list[str], known: list[bool]) -> str:

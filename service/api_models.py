@@ -1,7 +1,6 @@
 """Request and response bodies of the HTTP API, typed so that /docs describes every endpoint exactly."""
 from __future__ import annotations
 
-from enum import Enum
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, Field
@@ -11,7 +10,7 @@ from corpus.library import CatalogEntry
 from corpus.models import Document, Passage, PassageKind
 from index.fusion import FusionMode
 from index.hybrid import Hit
-from qa.answer import Intent
+from qa.answer import Intent, Role
 from qa.pipeline import MAX_QUESTION_CHARS, validate_question
 
 # Whitespace around a question is dropped; an empty one or one over the limit is refused with
@@ -45,11 +44,6 @@ class AskRequest(BaseModel):
     documents: list[Annotated[str, Field(max_length=MAX_DOCUMENT_ID_CHARS)]] = Field(
         default_factory=list, max_length=MAX_SCOPED_DOCUMENTS, description="Answer from these documents only (ids from GET /documents); empty: the whole library"
     )
-
-
-class MeasureRole(str, Enum):
-    LEAD = "lead"  # the department is listed first: it leads the measure
-    ANY = "any"  # the department is listed anywhere: it leads or supports the measure
 
 
 class Measure(BaseModel):
@@ -115,7 +109,7 @@ class DepartmentDetail(BaseModel):
 
 class MeasureList(BaseModel):
     department: DepartmentSummary | None = Field(description="The department asked about; null when listing every measure")
-    role: MeasureRole
+    role: Role
     count: int
     measures: list[Measure]
 

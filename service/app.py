@@ -26,7 +26,8 @@ from starlette.routing import Match, Mount
 from corpus.departments import UnknownDepartmentError
 from corpus.library import Library, LibraryError
 from corpus.models import Document
-from qa.answer import Answer
+from qa.answer import Answer, Role
+from qa.department_roles import holds_role
 from qa.pipeline import QAPipeline
 from qa.redis_store import open_state_store
 from qa.settings import Settings
@@ -49,7 +50,6 @@ from service.api_models import (
     Health,
     Measure,
     MeasureList,
-    MeasureRole,
     NotReady,
     QuestionText,
     Readiness,
@@ -236,17 +236,17 @@ def build_api_router(holder: PipelineHolder, asker: Asker) -> APIRouter:
         department: Annotated[
             str | None, Query(max_length=MAX_NAME_CHARS, description="Any name of a department: 发改委, 省发展改革委, NDRC, …")
         ] = None,
-        role: Annotated[MeasureRole, Query(description="lead: measures it leads; any: measures it leads or supports")] = MeasureRole.ANY,
+        role: Annotated[
+            Role, Query(description="lead: measures it leads; co: measures it supports without leading; any: either")
+        ] = Role.ANY,
     ) -> MeasureList:
-        """Every measure, or the measures a department leads (role=lead) or takes part in (role=any)."""
+        """Every measure, or the measures a department leads (role=lead), supports without leading (role=co) or takes part in (role=any)."""
         all_measures = library.measures()
         if department is None or not department.strip():  # an empty form field filters nothing
             listed = [Measure.of(m) for m in all_measures]
             return MeasureList(department=None, role=role, count=len(listed), measures=listed)
         found = library.registry.resolve(department)
-        selected = [
-            m for m in all_measures if (m.lead_department == found.name if role is MeasureRole.LEAD else found.name in m.departments)
-        ]
+        selected = [m for m in all_measures if holds_role(m, {found.name}, role)]
         return MeasureList(
             department=DepartmentSummary.of(found, all_measures),
             role=role,

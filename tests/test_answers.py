@@ -226,3 +226,61 @@ def test_two_questions_in_one_are_both_answered(pipeline):
     answer = pipeline.ask("棚改融资谁牵头？PPP项目又是谁负责？")
     cited = {c.measure for c in answer.citations}
     assert 8 in cited and cited & {91, 92, 93, 94}
+
+
+@pytest.mark.parametrize(
+    ("question", "led", "supported"),
+    [
+        ("省旅游局参与了哪些措施", "牵头2项：第44、126条", "配合5项：第32、118、119、127、128条"),
+        ("What does the tourism administration take part in?", "leads 2 (44, 126)", "supports 5 (32, 118, 119, 127, 128)"),
+    ],
+)
+def test_a_department_list_of_all_roles_tells_leading_from_supporting(pipeline, question, led, supported):
+    answer = pipeline.ask(question)
+    assert answer.intent is Intent.DEPT_ALL and answer.count == 7
+    assert led in answer.direct and supported in answer.direct
+    roles = {item.role.value: item.measures for item in answer.items}
+    assert roles == {"lead": ["44", "126"], "co": ["32", "118", "119", "127", "128"]}
+
+
+@pytest.mark.parametrize(
+    "question", ["哪些措施是省旅游局配合的？", "Which measures does the tourism administration support but not lead?"]
+)
+def test_a_department_supporting_role_alone_lists_what_it_supports_without_leading(pipeline, question):
+    answer = pipeline.ask(question)
+    supported = sorted(measures_where(lambda departments: "省旅游局" in departments[1:]))
+    assert answer.count == len(supported)
+    assert [c.measure for c in answer.citations] == supported
+    assert [item.role.value for item in answer.items] == ["co"]
+
+
+@pytest.mark.parametrize(("question", "first"), [("第91条有几个部门负责？", "共有3个部门负责。"), ("How many departments are responsible for measure 93?", "5 departments")])
+def test_a_count_of_departments_states_how_many_the_measure_names(pipeline, question, first):
+    answer = pipeline.ask(question)
+    assert answer.direct.startswith(first)
+    assert answer.count == len(RESPONSIBLE[answer.citations[0].measure])
+
+
+@pytest.mark.parametrize(("question", "reason"), [("谁是发改委主任？", "没有写明任职的人"), ("Who is the director of the NDRC?", "name no officials")])
+def test_who_holds_an_office_is_declined_with_the_reason(pipeline, question, reason):
+    answer = pipeline.ask(question)
+    assert answer.abstained and reason in answer.direct
+
+
+@pytest.mark.parametrize(
+    ("question", "stated", "count"),
+    [
+        ("这个文件是哪天发布的？", "吉林省人民政府2014年9月25日印发", 139),
+        ("When was the document issued?", "issued by 吉林省人民政府 on 25 September 2014", 139),
+        ("文件一共有多少条措施？", "共139项任务，分11个部分", 139),
+        ("How many departments does the document name?", "139 tasks in 11 parts", None),
+    ],
+)
+def test_a_question_about_the_document_itself_is_answered_from_its_header_and_tasks(pipeline, question, stated, count):
+    answer = pipeline.ask(question)
+    assert answer.intent is Intent.DOCUMENT and not answer.abstained
+    assert stated in answer.direct
+    assert [c.id for c in answer.citations] == [pipeline.library.documents[0].passages[0].id]
+    departments = len({name for departments in RESPONSIBLE.values() for name in departments})
+    assert answer.count == (count if count is not None else departments)
+    assert f"{departments}" in answer.direct

@@ -113,7 +113,7 @@ def test_measures_of_an_unknown_department_are_not_found(api: httpx.Client) -> N
 def test_an_unknown_role_lists_the_valid_ones(api: httpx.Client) -> None:
     message = validation_message(api.get("/measures", params={"department": "发改委", "role": "boss"}))
 
-    assert message == "role: Input should be 'lead' or 'any'"
+    assert message == "role: Input should be 'lead', 'co' or 'any'"
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,6 @@ document: each must find its document among four and cite the right task, in bot
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 

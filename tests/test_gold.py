@@ -14,6 +14,7 @@ from corpus.readers import read_source
 from eval.corpus_departments import GOLD_DOCUMENT, GOLD_DOCUMENT_ID, read_measure_departments
 from eval.gold import (
     COUNT_KINDS,
+    DEPARTMENTS_COUNTED_KIND,
     DEPARTMENT_KINDS,
     GOLD_PATH,
     KINDS,
@@ -70,6 +71,8 @@ def expected_relevant(question: GoldQuestion) -> list[int]:
     (department,) = question.lead
     if question.kind in ("dept_all", "dept_all_count"):
         return [number for number, names in CORPUS.items() if department in names]
+    if question.kind in ("dept_co", "dept_co_count"):
+        return [number for number, names in CORPUS.items() if department in names[1:]]
     return [number for number, names in CORPUS.items() if names[0] == department]
 
 
@@ -143,7 +146,7 @@ def test_lead_kind_leads_are_first_departments_of_relevant_measures(gold):
 
 def test_expected_leads_are_exactly_the_leads_of_relevant_measures(gold):
     for question in gold:
-        if question.kind in ("lead", "departments", "measure"):
+        if question.kind in ("lead", "departments", "dept_count", "measure"):
             assert set(question.lead) == {CORPUS[number][0] for number in question.relevant}, question.id
 
 
@@ -173,7 +176,7 @@ TEST_MINIMUM_PER_KIND = {
     "oos": 25,
 }
 # Kinds whose `lead` is the set of first departments of their relevant measures.
-TEST_LEAD_KINDS = ("lead", "departments", "measure", "yes_no", "either_or", "follow_up")
+TEST_LEAD_KINDS = ("lead", "departments", "dept_count", "measure", "yes_no", "either_or", "follow_up")
 # The registry's matcher reads simplified characters; the test part writes some questions in 繁體.
 TRADITIONAL = str.maketrans("廳辦農會總業濕", "厅办农会总业湿")
 
@@ -248,6 +251,8 @@ def test_test_part_department_kinds_match_the_document(test_part, registry):
             else:
                 assert question.count is None, question.id
             assert named_departments(registry, question) == set(question.lead), question.id
+        elif question.kind == DEPARTMENTS_COUNTED_KIND:
+            assert question.count == len({name for number in question.relevant for name in CORPUS[number]}), question.id
         elif question.kind != OUT_OF_SCOPE:
             assert question.count is None, question.id
 

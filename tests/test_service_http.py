@@ -6,7 +6,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 
@@ -192,6 +191,17 @@ def test_measures_a_department_takes_part_in_include_those_it_supports(
     assert {m["measure"] for m in listed["measures"]} == expected
 
 
+def test_measures_a_department_supports_are_those_it_does_not_lead(
+    api: httpx.Client, corpus_departments: dict[int, list[str]]
+) -> None:
+    expected = {n for n, departments in corpus_departments.items() if "省发展改革委" in departments[1:]}
+
+    listed = api.get("/measures", params={"department": "NDRC", "role": "co"}).json()
+
+    assert listed["role"] == "co" and listed["count"] == len(expected)
+    assert {m["measure"] for m in listed["measures"]} == expected
+
+
 def test_measures_without_a_department_lists_all_of_them(api: httpx.Client, corpus_departments: dict[int, list[str]]) -> None:
     listed = api.get("/measures").json()
 
@@ -320,8 +330,7 @@ def test_openapi_docs_describe_every_endpoint(api: httpx.Client) -> None:
             refused = operation["responses"].get("422")
             if refused:
                 assert refused["content"]["application/json"]["schema"]["$ref"].endswith("/ValidationErrorBody"), path
-    # /measures?role= takes lead or any; an answer's items also say co (listed after the lead).
-    assert schema["components"]["schemas"]["MeasureRole"]["enum"] == ["lead", "any"]
+    # /measures?role= and an answer's items speak of the same roles: lead, co (listed after the lead), any
     assert schema["components"]["schemas"]["Role"]["enum"] == ["lead", "co", "any"]
 
 

@@ -80,6 +80,24 @@ def read(reader: QuestionReader, text: str, in_conversation: bool = False):
         # a line number asked about is refused even next to a measure number
         ("On which line of the document does measure 50 start?", Intent.OUT_OF_SCOPE),
         ("Which paragraph number mentions the Hada Bay area?", Intent.OUT_OF_SCOPE),
+        # who holds an office: the documents name departments, never the people heading them
+        ("谁是发改委主任？", Intent.OUT_OF_SCOPE),
+        ("棚户区改造的分管副省长是谁", Intent.OUT_OF_SCOPE),
+        ("Who is the mayor of Changchun?", Intent.OUT_OF_SCOPE),
+        ("驻村第一书记由谁负责选派？", Intent.DEPARTMENTS),
+        # a yes/no question about a department and a subject, whether or not the library knows the subject
+        ("Does the civil affairs department lead elderly care?", Intent.YES_NO),
+        ("Does the finance department take part in anything?", Intent.DEPT_ALL),
+        # 一共 after 措施 is "in all", not measure 1
+        ("省财政厅牵头的措施一共有多少条", Intent.DEPT_LEAD_COUNT),
+        # the document itself: its 文号, issuer, date, title, and how many tasks it sets
+        ("这个文件是哪天发布的？", Intent.DOCUMENT),
+        ("文件的文号是多少？", Intent.DOCUMENT),
+        ("Who issued this document?", Intent.DOCUMENT),
+        ("文件一共有多少条措施？", Intent.DOCUMENT),
+        ("How many measures are there in total?", Intent.DOCUMENT),
+        ("谁发布项目清单？", Intent.DEPARTMENTS),
+        ("发改委牵头多少项？", Intent.DEPT_LEAD_COUNT),
     ],
 )
 def test_intents(reader, question, intent):
@@ -155,6 +173,23 @@ def test_mixed_questions_keep_both_parts_of_their_topic(reader):
         ("措施40、41和42都是关于什么的？", (40, 41, 42)),
         ("第一百零五條講什麼", (105,)),
         ("No. 76", (76,)),
+        ("措施七由谁牵头", (7,)),
+        # a Chinese numeral running into a word is not a number: 一共, 十分
+        ("省财政厅牵头的措施一共有多少条", ()),
+        ("这些措施十分重要吗", ()),
+        # 12条 without its 第 where the question is about that measure, never a count
+        ("12条是什么内容", (12,)),
+        ("请问12、13条讲了啥", (12, 13)),
+        ("发改委牵头了12项，分别是哪些", ()),
+        ("What's in point 12?", (12,)),
+        # numbers spelled out, and ordinals where the sentence is about that measure
+        ("What does measure one hundred and five say?", (105,)),
+        ("measures twelve and thirteen", (12, 13)),
+        ("measures thirty to thirty-two", (30, 31, 32)),
+        ("Who leads the twenty-first item?", (21,)),
+        ("What does the 12th article say?", (12,)),
+        ("the first measure the NDRC leads", ()),
+        ("their number one priority", ()),
     ],
 )
 def test_measure_references(question, measures):
@@ -253,6 +288,47 @@ def test_a_phrase_for_taking_part_is_the_role_not_a_topic(reader, question):
 )
 def test_department_questions_ask_about_a_role(reader, question, role):
     assert read(reader, question).role is role
+
+
+@pytest.mark.parametrize(
+    ("question", "role"),
+    [
+        ("发改委牵头的措施有哪些？", Role.LEAD),
+        ("哪些措施是省旅游局配合的？", Role.CO),
+        ("发改委不牵头的措施有哪些", Role.CO),
+        ("长吉图办作为配合部门出现了几回？", Role.CO),
+        ("Which measures does the tourism administration support but not lead?", Role.CO),
+        ("How many times is the NDRC a supporting department?", Role.CO),
+        ("财政厅经手的所有措施，配合的也要算上，全部列出", Role.ANY),
+        ("发改委牵头的和配合的措施都列出来", Role.ANY),
+        ("省旅游局参与了哪些措施", Role.ANY),
+    ],
+)
+def test_a_department_list_holds_the_role_asked_about(reader, question, role):
+    understanding = read(reader, question)
+    assert understanding.intent in (Intent.DEPT_LEAD, Intent.DEPT_ALL, Intent.DEPT_LEAD_COUNT, Intent.DEPT_ALL_COUNT)
+    assert understanding.listed_role is role
+
+
+@pytest.mark.parametrize(
+    ("question", "counts"),
+    [
+        ("第91条有几个部门负责？", True),
+        ("How many departments are responsible for measure 93?", True),
+        ("棚改融资涉及多少家单位？", True),
+        ("How many measures does the NDRC lead?", False),
+        ("发改委牵头多少项措施？", False),
+    ],
+)
+def test_a_count_of_departments_is_told_from_a_count_of_measures(reader, question, counts):
+    assert read(reader, question).counts_departments is counts
+
+
+def test_an_organisation_word_of_the_department_own_name_is_not_a_topic(reader):
+    understanding = read(reader, "What tasks involve the PBOC Changchun branch?")
+    assert understanding.departments[0].name == "人民银行长春中心支行"
+    assert understanding.topic == ""
+    assert read(reader, "Does the NDRC lead the development of the Changjitu zone?").topic != ""
 
 
 def test_follow_ups_need_a_conversation(reader):
