@@ -57,6 +57,12 @@ def _lists_exactly_the_measures(row: GoldQuestion, answer: Answer) -> bool:
     return listed == {shown(task, answer.language) for task in row.relevant}
 
 
+def _ranks_them_first(row: GoldQuestion, answer: Answer) -> bool:
+    """The departments that come first are the answer's first items, with their number of measures."""
+    first = {item.department for item in answer.items[: len(row.lead)]}
+    return first == set(row.lead) and _states_the_count(row, answer)
+
+
 def _nothing_more(row: GoldQuestion, answer: Answer) -> bool:
     """Topics have no single fact to state, and out-of-scope questions only need declining."""
     return True
@@ -74,6 +80,8 @@ AGREES_WITH_GOLD: dict[str, Callable[[GoldQuestion, Answer], bool]] = {
     "dept_all_count": _states_the_count,
     "dept_co_count": _states_the_count,
     "dept_count": _states_the_count,
+    "dept_joint": _lists_exactly_the_measures,
+    "dept_ranking": _ranks_them_first,
     "dept_lead": _lists_exactly_the_measures,
     "dept_all": _lists_exactly_the_measures,
     "dept_co": _lists_exactly_the_measures,

@@ -9,7 +9,7 @@ from eval.metrics import cited_measures, exact_set_correct
 from qa.answer import Answer
 
 # "Which measures does D lead / take part in": the answer is a set, so anything short of it is wrong.
-EXACT_SET_KINDS: tuple[str, ...] = ("dept_lead", "dept_all", "dept_co")
+EXACT_SET_KINDS: tuple[str, ...] = ("dept_lead", "dept_all", "dept_co", "dept_joint")
 
 
 class ExactSetEvaluator(Evaluator):

@@ -19,6 +19,8 @@ Kind = Literal[
     "dept_co",
     "dept_co_count",
     "dept_count",
+    "dept_joint",
+    "dept_ranking",
     "measure",
     "topic",
     "yes_no",
@@ -39,6 +41,11 @@ COUNT_KINDS: tuple[str, ...] = ("dept_lead_count", "dept_all_count", "dept_co_co
 # How many departments are responsible for a measure or a piece of work: `relevant` holds the measures,
 # `lead` their lead departments and `count` the number of departments they name.
 DEPARTMENTS_COUNTED_KIND = "dept_count"
+# The measures every department in `lead` takes part in ("发改委和财政厅共同参与的措施").
+JOINT_KIND = "dept_joint"
+# Which department leads or takes part in the most (or fewest) measures: `lead` holds the department(s)
+# that come first, `relevant` their measures and `count` how many each has.
+RANKING_KIND = "dept_ranking"
 # yes/no questions expect "yes" or "no"; either/or questions expect the canonical name of the one that leads
 YES_NO = ("yes", "no")
 VERDICT_KINDS: tuple[str, ...] = ("yes_no", "either_or")
@@ -74,6 +81,10 @@ class GoldQuestion(BaseModel):
             raise ValueError("a department question names exactly one department in `lead`")
         if self.kind in COUNT_KINDS and self.count != len(self.relevant):
             raise ValueError("a how-many question's count must equal the number of relevant measures")
+        if self.kind == JOINT_KIND and len(self.lead) < 2:
+            raise ValueError("a question about departments together names at least two in `lead`")
+        if self.kind == RANKING_KIND and (not self.lead or self.count is None):
+            raise ValueError("a ranking question needs the department(s) first in `lead` and their number of measures in `count`")
         if self.kind == DEPARTMENTS_COUNTED_KIND and (self.count is None or not self.relevant):
             raise ValueError("a how-many-departments question needs its measures and the number of departments they name")
         if self.kind == "yes_no" and self.expect not in YES_NO:

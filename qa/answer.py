@@ -14,6 +14,7 @@ class Intent(str, Enum):
     DEPT_ALL = "dept_all"  # which measures does D take part in
     DEPT_LEAD_COUNT = "dept_lead_count"  # how many measures does D lead
     DEPT_ALL_COUNT = "dept_all_count"  # how many measures does D take part in
+    DEPT_RANKING = "dept_ranking"  # which department leads (or takes part in) the most measures, or of D1 and D2 the more
     MEASURE = "measure"  # what does measure N say / who is responsible for it
     TOPIC = "topic"  # plain-words topic
     YES_NO = "yes_no"  # does D lead X? — answered yes or no

@@ -3,6 +3,7 @@ citation; extractive, in the question's language, every claim tied to a citation
 from __future__ import annotations
 
 import calendar
+import itertools
 import re
 from collections.abc import Sequence
 
@@ -18,6 +19,12 @@ LIST_PREVIEW_CHARS = 36  # long lists quote the opening of each measure; the cit
 DIRECT_QUOTE_CHARS = 60  # a measure asked about by number is quoted in the direct answer up to here
 DIRECT_MEASURES = 3  # a who-is-responsible direct answer spells out the roles of at most this many measures
 DIRECT_CO_DEPARTMENTS = 3  # and names this many co-responsible departments of each; the citation lists them all
+ROLE_WORDS_ZH = {Role.LEAD: "牵头", Role.CO: "配合", Role.ANY: "参与"}
+ROLE_WORDS_EN = {Role.LEAD: "leading", Role.CO: "supporting", Role.ANY: "taking part"}
+# the verb of each role, for one department and for each of several
+ROLE_VERBS_EN = {Role.LEAD: ("leads", "lead"), Role.CO: ("supports", "support"), Role.ANY: ("takes part in", "take part in")}
+RANKING_RUNNERS_UP = 2  # a ranking of every department names the runners-up where the first are no more than this many
+TIED_NAMED = 4  # departments named of a group with as many measures; the rest are counted
 CHINESE_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 
 
@@ -190,6 +197,57 @@ class Composer:
         size = f"{tasks} task{'s' if tasks != 1 else ''}" + (f" in {parts} parts" if parts else "") + (f", naming {departments} departments" if departments else "")
         return f"“{title}”{number}{issued}: {size}."
 
+    def ranking_answer(
+        self, understanding: Understanding, ranked: Sequence[tuple[str, list[Passage]]], role: Role, fewest: bool, cited: Sequence[Passage]
+    ) -> Answer:
+        """省发展改革委牵头的措施最多（51项），其次是… / of two named, the one with more; citing `cited`,
+        the measures of the departments that come first."""
+        language = understanding.language
+        zh = language == "zh"
+        if not ranked:
+            return self.abstain(understanding, Intent.DEPT_RANKING, "没有部门担任这一角色。" if zh else "No department holds that role.")
+        if len(understanding.departments) > 1:
+            shown = list(ranked)
+            counts = [(self._short_label(name, language), len(tasks)) for name, tasks in shown]
+            (first, best), rest = counts[0], counts[1:]
+            if all(n == best for _, n in rest):
+                direct = f"{'、'.join(l for l, _ in counts)}{ROLE_WORDS_ZH[role]}的措施一样多，各{best}项。" if zh else f"{_join([l for l, _ in counts], language)} each {ROLE_VERBS_EN[role][1]} {best} measures."
+            elif zh:
+                direct = f"{first}{ROLE_WORDS_ZH[role]}的措施{'更少' if fewest else '更多'}（{best}项），" + "、".join(f"{l}{n}项" for l, n in rest) + "。"
+            else:
+                others = _join([f"{n} for {l}" for l, n in rest], language)
+                direct = f"{first} {ROLE_VERBS_EN[role][0]} {'fewer' if fewest else 'more'} measures: {best}, against {others}."
+        else:
+            # departments with as many measures stand together: the first such group, and the next
+            groups = [list(group) for _, group in itertools.groupby(ranked, key=lambda item: len(item[1]))]
+            shown_groups = groups[:2] if len(groups[0]) <= RANKING_RUNNERS_UP else groups[:1]
+            shown = [item for group in shown_groups for item in group]
+            best = len(shown[0][1])
+            phrases = [self._tied(group, language) for group in shown_groups]
+            if zh:
+                direct = f"{ROLE_WORDS_ZH[role]}措施{'最少' if fewest else '最多'}的是{phrases[0]}" + (f"，其次是{phrases[1]}" if len(phrases) > 1 else "") + "。"
+            else:
+                verb = ROLE_VERBS_EN[role][0 if len(shown_groups[0]) == 1 else 1]
+                direct = f"{phrases[0]} {verb} the {'fewest' if fewest else 'most'} measures" + (f", then {phrases[1]}" if len(phrases) > 1 else "") + "."
+        items = [
+            AnswerItem(department=name, label=self.department_label(name, language), role=role, measures=[task_number(p, language) for p in tasks], document=tasks[0].document if tasks else "")
+            for name, tasks in shown
+        ]
+        return self.answer(understanding, Intent.DEPT_RANKING, [(p, 1.0) for p in cited], direct=direct, items=items, count=best)
+
+    def _tied(self, group: Sequence[tuple[str, list[Passage]]], language: str) -> str:
+        """省发展改革委（51项） / 省人社厅、省经合局（各7项） / 省环保厅、…等12个部门（各1项）"""
+        labels = [self._short_label(name, language) for name, _ in group]
+        n = len(group[0][1])
+        named, more = labels[:TIED_NAMED], len(labels) - TIED_NAMED
+        if language == "zh":
+            if len(labels) == 1:
+                return f"{labels[0]}（{n}项）"
+            return "、".join(named) + (f"等{len(labels)}个部门" if more > 0 else "") + f"（各{n}项）"
+        if len(labels) == 1:
+            return f"{labels[0]} ({n})"
+        return _join([*named, f"{more} other{'s' if more > 1 else ''}"] if more > 0 else named, language) + f" ({n} each)"
+
     @staticmethod
     def _departments_counted(measured: list[Passage], count: int, language: str) -> str:
         departments = f"{count} department{'s' if count != 1 else ''}"
@@ -232,30 +290,36 @@ class Composer:
 
     def _items(self, understanding: Understanding, intent: Intent, cited: list[Passage], language: str) -> list[AnswerItem]:
         if intent in DEPARTMENT_LIST_INTENTS:
-            # one item per document and role: a name several departments share (财政厅 of two
-            # provinces) lists each one's tasks, and a list of all roles tells leading from supporting
-            asked = understanding.listed_role
-            names = [d.name for d in understanding.namesakes_of(0)]
-            by_document: dict[tuple[str, str, Role], list[Passage]] = {}
-            for passage in _measured(cited):
-                name = next((n for n in names if n in passage.departments), names[0])
-                role = asked if asked is not Role.ANY else Role.LEAD if passage.lead_department == name else Role.CO
-                by_document.setdefault((name, passage.document, role), []).append(passage)
-            if not by_document:
-                by_document[(names[0], "", asked)] = []
-            return [
-                AnswerItem(
-                    department=name,
-                    label=self.department_label(name, language),
-                    role=role,
-                    measures=[task_number(p, language) for p in tasks],
-                    document=document,
-                )
-                for (name, document, role), tasks in by_document.items()
-            ]
+            return [item for i in range(len(understanding.departments)) for item in self._department_items(understanding, i, cited, language)]
         if intent is Intent.DEPARTMENTS:
             return self.role_items(cited, language, Role.LEAD) + self.role_items(cited, language, Role.CO)
         return self.role_items(cited, language, Role.LEAD)
+
+    def _department_items(self, understanding: Understanding, index: int, cited: list[Passage], language: str) -> list[AnswerItem]:
+        """The index-th department's measures among those cited: one item per document and role, so
+        that a name several departments share (财政厅 of two provinces) lists each one's tasks, and a
+        list of all roles tells leading from supporting."""
+        asked = understanding.role_of(index)
+        names = [d.name for d in understanding.namesakes_of(index)]
+        by_document: dict[tuple[str, str, Role], list[Passage]] = {}
+        for passage in _measured(cited):
+            name = next((n for n in names if holds_role(passage, {n}, asked)), None)
+            if name is None:
+                continue
+            role = asked if asked is not Role.ANY else Role.LEAD if passage.lead_department == name else Role.CO
+            by_document.setdefault((name, passage.document, role), []).append(passage)
+        if not by_document:
+            by_document[(names[0], "", asked)] = []
+        return [
+            AnswerItem(
+                department=name,
+                label=self.department_label(name, language),
+                role=role,
+                measures=[task_number(p, language) for p in tasks],
+                document=document,
+            )
+            for (name, document, role), tasks in by_document.items()
+        ]
 
     def _direct(self, understanding: Understanding, intent: Intent, cited: list[Passage], items: list[AnswerItem]) -> str:
         language = understanding.language
@@ -330,23 +394,48 @@ class Composer:
     def _department_direct(self, understanding: Understanding, intent: Intent, measured: list[Passage]) -> str:
         """省发展改革委牵头51项措施：第1、5…条。 A name several departments share gives one such
         sentence for each of them that has tasks."""
-        names = [d.name for d in understanding.namesakes_of(0)]
-        groups = [(name, [p for p in measured if name in p.departments]) for name in names]
-        groups = [(name, cited) for name, cited in groups if cited] or [(names[0], [])]
+        if understanding.lists_together:
+            return self._together_direct(understanding, intent, measured)
+        sentences = []
+        for index in range(len(understanding.departments)):
+            names, role = [d.name for d in understanding.namesakes_of(index)], understanding.role_of(index)
+            groups = [(name, [p for p in measured if holds_role(p, {name}, role)]) for name in names]
+            groups = [(name, cited) for name, cited in groups if cited] or [(names[0], [])]
+            sentences += [self._one_department_direct(understanding, intent, name, cited, role) for name, cited in groups]
         separator = "；" if understanding.language == "zh" else "; "
-        sentences = [self._one_department_direct(understanding, intent, name, cited) for name, cited in groups]
         return separator.join(sentence.rstrip("。.") for sentence in sentences) + ("。" if understanding.language == "zh" else ".")
+
+    def _together_direct(self, understanding: Understanding, intent: Intent, measured: list[Passage]) -> str:
+        """省发展改革委牵头、省财政厅参与的措施共8项：第…条。 / 8 measures have … leading and … taking part: …"""
+        language = understanding.language
+        roles = [understanding.role_of(i) for i in range(len(understanding.departments))]
+        # beside a department that leads, taking part is supporting
+        roles = [Role.CO if role is Role.ANY and Role.LEAD in roles else role for role in roles]
+        named = [(self._short_label(department.name, language), role) for department, role in zip(understanding.departments, roles)]
+        numbers = [task_number(p, language) for p in measured]
+        listed = "" if intent in (Intent.DEPT_LEAD_COUNT, Intent.DEPT_ALL_COUNT) or not numbers else numbers_phrase(numbers, language)
+        every_role = all(role is Role.ANY for _, role in named)
+        if language == "zh":
+            who = "、".join(label for label, _ in named) + "共同参与" if every_role else "、".join(f"{label}{ROLE_WORDS_ZH[role]}" for label, role in named)
+            if not measured:
+                return f"没有{who}的措施。"
+            return f"{who}的措施共{len(measured)}项" + (f"：{listed}。" if listed else "。")
+        clauses = [f"{label} {ROLE_WORDS_EN[role]}" for label, role in named]
+        who = f"both {_join([label for label, _ in named], language)} taking part" if every_role else _join(clauses, language)
+        if not measured:
+            return f"No measure has {who}."
+        head = f"{len(measured)} measure{'s' if len(measured) != 1 else ''} {'has' if len(measured) == 1 else 'have'} {who}"
+        return head + (f": {', '.join(numbers)}." if listed else ".")
 
     def _tasks_of(self, name: str, role: Role, understanding: Understanding) -> list[Passage]:
         return [p for d in self.library.within(understanding.documents) for p in d.measures if holds_role(p, {name}, role)]
 
-    def _one_department_direct(self, understanding: Understanding, intent: Intent, department: str, measured: list[Passage]) -> str:
+    def _one_department_direct(self, understanding: Understanding, intent: Intent, department: str, measured: list[Passage], role: Role) -> str:
         language = understanding.language
         zh = language == "zh"
         label = self._short_label(department, language)
         numbers = [task_number(p, language) for p in measured]
         counting = intent in (Intent.DEPT_LEAD_COUNT, Intent.DEPT_ALL_COUNT)
-        role = understanding.listed_role
         n = len(self._tasks_of(department, role, understanding))
         measures = "项措施" if zh else f" measure{'s' if n != 1 else ''}"
         if role is Role.LEAD:
@@ -355,6 +444,12 @@ class Composer:
             head = f"{label}作为配合部门参与{n}{measures}" if zh else f"{label} supports {n}{measures} without leading them"
         else:
             head = f"{label}参与{n}{measures}" if zh else f"{label} takes part in {n}{measures}"
+        if n == 0 and role is Role.LEAD and (supported := self._tasks_of(department, Role.CO, understanding)):
+            # "长春海关牵头了吗？": it leads none, and the measures it supports say where it stands
+            others = [task_number(p, language) for p in supported]
+            if zh:
+                return f"{head}，作为配合部门参与{len(others)}项：{numbers_phrase(others, language)}。"
+            return f"{head}; it supports {len(others)}: {', '.join(others)}."
         if n == 0 or not numbers or (counting and role is not Role.ANY):
             return head + "。" if zh else head + "."
         if len(numbers) < n:  # filtered by the question's subject

@@ -24,6 +24,9 @@ class Cue(str, Enum):
     PARTICIPATE = "participate"  # names a supporting or any role: 参与, 配合, involved
     ALL_ROLES = "all_roles"  # leading and supporting both count: 配合的也算上
     SUPPORT = "support"  # the supporting role alone: 作为配合部门, support but not lead
+    MOST = "most"  # departments compared by how many measures they have: 最多, the most, 更多, fewer
+    FEWEST = "fewest"  # the comparison asks for the fewest: 最少, the fewest
+    TOGETHER = "together"  # departments named together share the measures asked for: 共同负责, both … share
     RESPONSIBLE = "responsible"  # asks which body is responsible: 谁负责, which departments
     LEAD_QUESTION = "lead_question"  # asks who leads: 谁牵头, who leads
     COUNT = "count"

@@ -235,6 +235,8 @@ class QAPipeline:
             return self.composer.documents_answer(understanding, documents), [d.passages[0] for d in documents if d.passages]
         if intent in DEPARTMENT_LIST_INTENTS:
             return self._department(understanding, k)
+        if intent is Intent.DEPT_RANKING:
+            return self._ranking(understanding)
         if intent in SPLITTABLE_INTENTS and len(parts := self._sub_questions(understanding)) > 1:
             return self._several(understanding, parts, k)
         return self._retrieve(understanding, intent, k)
@@ -314,9 +316,12 @@ class QAPipeline:
         """Answered from the parsed responsibilities, exactly; retrieval only orders a topic within them."""
         intent = understanding.intent
         # a name several departments share asks about each of them, their tasks grouped by document
-        names = {d.name for d in understanding.namesakes_of(0)}
-        role = understanding.listed_role
-        measures = [p for document in self._documents(understanding) for p in document.measures if holds_role(p, names, role)]
+        asked = [({d.name for d in understanding.namesakes_of(i)}, understanding.role_of(i)) for i in range(len(understanding.departments))]
+        # departments named together share the measures asked for; named apart, each has its list
+        held = all if understanding.lists_together else any
+        measures = [
+            p for document in self._documents(understanding) for p in document.measures if held(holds_role(p, names, role) for names, role in asked)
+        ]
         # filter by topic only where the question names one the library knows ("发改委牵头的交通项目"),
         # never by a stray word ("连配合的也算上") nor where it asks for all of them
         if understanding.has_topic and Cue.EXHAUSTIVE not in understanding.cues and intent not in COUNT_INTENTS and measures:
@@ -324,8 +329,30 @@ class QAPipeline:
             ranked = _scored(relevant_hits(ranking.hits)[:k])
         else:
             ranked = [(p, 1.0) for p in measures]
-        answer = self.composer.answer(understanding, intent, ranked, count=len(measures))
+        # each of several departments counted apart has a number of its own, which the answer states
+        counted_apart = len(asked) > 1 and not understanding.lists_together and intent in COUNT_INTENTS
+        answer = self.composer.answer(understanding, intent, ranked, count=None if counted_apart else len(measures))
         return answer, [p for p, _ in ranked]
+
+    def _ranking(self, understanding: Understanding) -> tuple[Answer, list[Passage]]:
+        """Departments by how many measures they hold the role asked about in: the departments the
+        question names, or every department the documents name that holds it at least once."""
+        role = understanding.listed_role
+        measures = [p for document in self._documents(understanding) for p in document.measures]
+        if len(understanding.departments) > 1:
+            compared = [d.name for d in understanding.departments]
+        else:
+            compared = list(dict.fromkeys(name for p in measures for name in p.departments))
+        held = {name: [p for p in measures if holds_role(p, {name}, role)] for name in compared}
+        if len(understanding.departments) <= 1:
+            held = {name: tasks for name, tasks in held.items() if tasks}
+        fewest = Cue.FEWEST in understanding.cues and Cue.MOST not in understanding.cues
+        # stable: departments with as many measures stay in the order the documents first name them
+        ranked = sorted(held.items(), key=lambda item: len(item[1]) if fewest else -len(item[1]))
+        # the measures of the department that comes first, or of all that come first together
+        first = [tasks for _, tasks in ranked if len(tasks) == len(ranked[0][1])] if ranked else []
+        cited = [p for p in measures if any(p in tasks for tasks in first)]
+        return self.composer.ranking_answer(understanding, ranked, role, fewest, cited), cited
 
     def _retrieve(self, understanding: Understanding, intent: Intent, k: int) -> tuple[Answer, list[Passage]]:
         rows = self._scope_rows(understanding)

@@ -39,6 +39,10 @@ def _asks_who(s: Signals) -> bool:
     return bool(s.cues & {Cue.LEAD_QUESTION, Cue.RESPONSIBLE})
 
 
+def _role_or_list(s: Signals) -> bool:
+    return bool(s.cues & {Cue.LIST, Cue.EXHAUSTIVE, Cue.COUNT, Cue.LEAD, Cue.PARTICIPATE, Cue.ALL_ROLES, Cue.SUPPORT, Cue.RESPONSIBLE})
+
+
 def leads_only(cues: frozenset[Cue]) -> bool:
     """Whether a question asks about the lead role alone ("发改委牵头的"), not any role ("参与的", "配合的也算")."""
     return bool(cues & {Cue.LEAD, Cue.LEAD_QUESTION}) and not cues & {Cue.PARTICIPATE, Cue.ALL_ROLES, Cue.SUPPORT}
@@ -68,9 +72,9 @@ SLOTS: dict[str, Callable[[Signals], bool]] = {
     "list_asked": lambda s: bool(s.cues & {Cue.LIST, Cue.EXHAUSTIVE, Cue.COUNT, Cue.ALL_ROLES}) and not s.cues & {Cue.YES_NO},
     # "国开行棚改贷款的利率是多少": a sum, figure or date asked about, not a department's list
     "asks_quantity": lambda s: bool(s.cues & {Cue.MONEY, Cue.FIGURE, Cue.DATE}) and Cue.COUNT not in s.cues,
-    "role_or_list": lambda s: bool(
-        s.cues & {Cue.LIST, Cue.EXHAUSTIVE, Cue.COUNT, Cue.LEAD, Cue.PARTICIPATE, Cue.ALL_ROLES, Cue.SUPPORT, Cue.RESPONSIBLE}
-    ),
+    "role_or_list": _role_or_list,
+    # "哪个部门牵头的措施最多": who-words and role words both say what departments are compared by
+    "asks_about_roles": lambda s: _role_or_list(s) or _asks_who(s),
 }
 CONDITIONS: dict[str, Callable[[Signals], bool]] = {**{cue.value: _cue(cue) for cue in Cue}, **SLOTS}
 

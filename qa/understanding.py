@@ -36,6 +36,9 @@ CJK_PHRASE = re.compile(r"(?=.*[\u4e00-\u9fff])[\u4e00-\u9fff0-9A-Z]+")
 _TOPIC_PIECE = re.compile(r"[\u4e00-\u9fff]+|[A-Za-z0-9][A-Za-z0-9'’\-]*")
 ROLE_REACH = 3  # characters between a department and its role word: 是能源局牵头, the energy bureau leading
 ROLE_CUES = frozenset({Cue.LEAD, Cue.PARTICIPATE, Cue.LEAD_QUESTION, Cue.RESPONSIBLE})
+# the role a department's own role word gives it, where a question names several: 发改委牵头、财政厅配合
+ROLE_OF_CUE = {Cue.LEAD: Role.LEAD, Cue.LEAD_QUESTION: Role.LEAD, Cue.SUPPORT: Role.CO, Cue.PARTICIPATE: Role.ANY}
+ROLE_WORDS = frozenset(ROLE_OF_CUE)
 DEPARTMENT_LIST_INTENTS = frozenset({Intent.DEPT_LEAD, Intent.DEPT_ALL, Intent.DEPT_LEAD_COUNT, Intent.DEPT_ALL_COUNT})
 # Cues that show which language frames the question (an English term in a Chinese question,
 # or the reverse, does not change the language the answer should be in)
@@ -70,6 +73,8 @@ class Understanding:
     setting: frozenset[str] = frozenset()
     # for each of `departments`, every department its name names (itself first): 财政厅 in a library of two provinces
     namesakes: tuple[tuple[Department, ...], ...] = ()
+    # for each of `departments`, the role its own role word gives it ("发改委牵头、财政厅配合"); None: no word of its own
+    department_roles: tuple[Role | None, ...] = ()
 
     def namesakes_of(self, index: int) -> tuple[Department, ...]:
         return self.namesakes[index] if index < len(self.namesakes) else (self.departments[index],)
@@ -87,12 +92,26 @@ class Understanding:
     def listed_role(self) -> Role:
         """The role in which a department's measures are listed or counted: those it leads, those it
         supports without leading ("作为配合部门", "support but not lead"), or all of them."""
-        if self.intent in (Intent.DEPT_LEAD, Intent.DEPT_LEAD_COUNT):
+        if self.intent in (Intent.DEPT_LEAD, Intent.DEPT_LEAD_COUNT) or (self.intent is Intent.DEPT_RANKING and leads_only(self.cues)):
             return Role.LEAD
         # a lead word of its own besides ("牵头的和配合的") asks for both roles
         if Cue.SUPPORT in self.cues and not self.cues & {Cue.ALL_ROLES, Cue.LEAD, Cue.LEAD_QUESTION}:
             return Role.CO
         return Role.ANY
+
+    def role_of(self, index: int) -> Role:
+        """The role in which the index-th department's measures are asked for: its own role word's
+        where a question names several departments, else the question's."""
+        own = self.department_roles[index] if index < len(self.department_roles) else None
+        return own if own is not None and len(self.departments) > 1 else self.listed_role
+
+    @property
+    def lists_together(self) -> bool:
+        """Whether a question naming several departments asks for the measures they share ("发改委和
+        财政厅共同负责的", "发改委牵头、财政厅配合的"), not for each one's list."""
+        if len(self.departments) < 2:
+            return False
+        return Cue.TOGETHER in self.cues or len({self.role_of(i) for i in range(len(self.departments))}) > 1
 
 
 def script_language(text: str) -> str:
@@ -204,6 +223,7 @@ class QuestionReader:
             intent=intent,
             departments=departments,
             namesakes=tuple(scan.namesakes[d] for d in departments),
+            department_roles=tuple(ROLE_OF_CUE.get(scan.role_next_to(d, ROLE_WORDS)) for d in departments),
             measures=references.measures,
             tasks=references.tasks,
             parts=references.parts,
@@ -248,11 +268,11 @@ class _Scan:
         order = sorted(range(len(self.departments)), key=lambda i: min(_gap(self.first_spans[i], m) for m in role))
         return tuple(self.departments[i] for i in order)
 
-    def role_next_to(self, department: Department) -> Cue | None:
+    def role_next_to(self, department: Department, among: frozenset[Cue] = ROLE_CUES) -> Cue | None:
         """The role word standing next to the department a yes/no question asks about: in
         "配合中电投集团建热电厂，是能源局牵头吗？" 配合 describes the project, 牵头 the department."""
         span = self.first_spans[self.departments.index(department)]
-        role = [m for m in self.matches if m.cue in ROLE_CUES]
+        role = [m for m in self.matches if m.cue in among]
         if not role:
             return None
         nearest = min(role, key=lambda m: _gap(span, m))

@@ -284,3 +284,48 @@ def test_a_question_about_the_document_itself_is_answered_from_its_header_and_ta
     departments = len({name for departments in RESPONSIBLE.values() for name in departments})
     assert answer.count == (count if count is not None else departments)
     assert f"{departments}" in answer.direct
+
+
+@pytest.mark.parametrize(
+    ("question", "first", "shares"),
+    [
+        ("国开行和金融办共同参与的措施有哪些？", "省国开行、省金融办共同参与的措施共3项", lambda d: {"省国开行", "省金融办"} <= set(d)),
+        (
+            "Which measures does the NDRC lead with the finance department supporting?",
+            "20 measures have Provincial Development and Reform Commission leading and Provincial Department of Finance supporting",
+            lambda d: d[0] == "省发展改革委" and "省财政厅" in d[1:],
+        ),
+    ],
+)
+def test_departments_named_together_get_the_measures_they_share(pipeline, question, first, shares):
+    answer = pipeline.ask(question)
+    shared = sorted(measures_where(shares))
+    assert answer.direct.startswith(first)
+    assert [c.measure for c in answer.citations] == shared and answer.count == len(shared)
+
+
+def test_departments_counted_apart_each_get_their_number(pipeline):
+    answer = pipeline.ask("发改委和财政厅各牵头几项？")
+    assert answer.direct == "省发展改革委牵头51项措施；省财政厅牵头5项措施。"
+    assert answer.count is None
+
+
+@pytest.mark.parametrize(
+    ("question", "first", "count"),
+    [
+        ("哪个部门牵头的措施最多？", "牵头措施最多的是省发展改革委（51项）", 51),
+        ("Which department takes part in the most measures?", "Provincial Development and Reform Commission (102) takes part in the most", 102),
+        ("省科技厅和省教育厅哪个牵头的措施多？", "省科技厅牵头的措施更多（8项），省教育厅1项。", 8),
+    ],
+)
+def test_a_ranking_of_departments_names_the_first_with_its_number(pipeline, question, first, count):
+    answer = pipeline.ask(question)
+    assert answer.intent is Intent.DEPT_RANKING and answer.direct.startswith(first)
+    assert answer.count == count and len(answer.citations) == count
+
+
+def test_a_department_that_leads_nothing_is_told_with_what_it_supports(pipeline):
+    answer = pipeline.ask("长春海关牵头了吗？")
+    supported = sorted(measures_where(lambda departments: "长春海关" in departments[1:]))
+    assert answer.count == 0
+    assert answer.direct.endswith(f"作为配合部门参与{len(supported)}项：第{'、'.join(map(str, supported))}条。")

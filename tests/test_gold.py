@@ -15,6 +15,8 @@ from eval.corpus_departments import GOLD_DOCUMENT, GOLD_DOCUMENT_ID, read_measur
 from eval.gold import (
     COUNT_KINDS,
     DEPARTMENTS_COUNTED_KIND,
+    JOINT_KIND,
+    RANKING_KIND,
     DEPARTMENT_KINDS,
     GOLD_PATH,
     KINDS,
@@ -253,6 +255,16 @@ def test_test_part_department_kinds_match_the_document(test_part, registry):
             assert named_departments(registry, question) == set(question.lead), question.id
         elif question.kind == DEPARTMENTS_COUNTED_KIND:
             assert question.count == len({name for number in question.relevant for name in CORPUS[number]}), question.id
+        elif question.kind == JOINT_KIND:
+            assert question.relevant == [n for n, names in CORPUS.items() if set(question.lead) <= set(names)], question.id
+            assert question.count is None and named_departments(registry, question) == set(question.lead), question.id
+        elif question.kind == RANKING_KIND:
+            # each department that comes first has `count` measures among `relevant`, in the role asked
+            # about: leading, where they lead every one of them
+            leading = all(CORPUS[n][0] in question.lead for n in question.relevant)
+            for name in question.lead:
+                held = [n for n in question.relevant if (CORPUS[n][0] == name if leading else name in CORPUS[n])]
+                assert len(held) == question.count, (question.id, name)
         elif question.kind != OUT_OF_SCOPE:
             assert question.count is None, question.id
 

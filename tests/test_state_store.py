@@ -10,7 +10,7 @@ import uuid
 import pytest
 
 from corpus.library import BUNDLED_LIBRARY, Library
-from qa.answer import Answer, Intent, Verdict
+from qa.answer import Answer, Intent, Role, Verdict
 from qa.conversation import ConversationMemory, Turn, turn_from_json, turn_to_json
 from qa.json_fields import UnreadableJson, from_json_value, to_json_value
 from qa.lexicon import Cue
@@ -153,6 +153,7 @@ def every_field_set(library: Library) -> Understanding:
         documents=frozenset({"jilin-northeast-revitalization-2014", "changchun"}),
         setting=frozenset({"长春市", "长春"}),
         namesakes=((finance, bank), (ndrc,)),
+        department_roles=(Role.LEAD, None),
     )
 
 

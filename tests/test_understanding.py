@@ -98,6 +98,15 @@ def read(reader: QuestionReader, text: str, in_conversation: bool = False):
         ("How many measures are there in total?", Intent.DOCUMENT),
         ("谁发布项目清单？", Intent.DEPARTMENTS),
         ("发改委牵头多少项？", Intent.DEPT_LEAD_COUNT),
+        # departments compared by how many measures they hold
+        ("哪个部门牵头的措施最多？", Intent.DEPT_RANKING),
+        ("Which department takes part in the fewest measures?", Intent.DEPT_RANKING),
+        ("省科技厅和省教育厅哪个牵头的措施多？", Intent.DEPT_RANKING),
+        ("Which agency is listed first in the largest number of measures?", Intent.DEPT_RANKING),
+        ("Which measures are the most important?", Intent.TOPIC),
+        # "which of" two departments asks which one
+        ("Which of the tourism administration and the NDRC leads ice and snow tourism?", Intent.EITHER_OR),
+        ("冰雪旅游，旅游局和发改委谁牵头？", Intent.EITHER_OR),
     ],
 )
 def test_intents(reader, question, intent):
@@ -322,6 +331,22 @@ def test_a_department_list_holds_the_role_asked_about(reader, question, role):
 )
 def test_a_count_of_departments_is_told_from_a_count_of_measures(reader, question, counts):
     assert read(reader, question).counts_departments is counts
+
+
+@pytest.mark.parametrize(
+    ("question", "roles", "together"),
+    [
+        ("省发改委和省财政厅共同负责的措施有哪些？", [Role.ANY, Role.ANY], True),
+        ("Which measures do the NDRC and the Department of Finance share?", [Role.ANY, Role.ANY], True),
+        ("发改委牵头、财政厅配合的措施有哪些？", [Role.LEAD, Role.ANY], True),
+        ("发改委和财政厅各牵头几项？", [Role.LEAD, Role.LEAD], False),
+        ("发改委牵头的措施有哪些", [Role.LEAD], False),
+    ],
+)
+def test_departments_named_together_share_the_measures_asked_for(reader, question, roles, together):
+    understanding = read(reader, question)
+    assert [understanding.role_of(i) for i in range(len(understanding.departments))] == roles
+    assert understanding.lists_together is together
 
 
 def test_an_organisation_word_of_the_department_own_name_is_not_a_topic(reader):
