@@ -6,12 +6,15 @@ import calendar
 import itertools
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
-from corpus.departments import DepartmentRegistry
+from corpus.departments import Department, DepartmentRegistry
 from corpus.library import Library
 from corpus.models import Document, Passage, PassageKind
+from corpus.numerals import chinese_number
 from qa.answer import Answer, AnswerItem, Citation, Intent, Role, Verdict
 from qa.department_roles import holds_role
+from qa.lexicon import Cue
 from qa.task_numbers import display_number, numbers_phrase
 from qa.understanding import DEPARTMENT_LIST_INTENTS, Understanding
 
@@ -169,17 +172,38 @@ class Composer:
         """What each document is, from its header and its tasks: title, 文号, issuer, date, and how
         many tasks, parts and departments it has; each cites the document's opening passage."""
         zh = understanding.language == "zh"
-        sentences = [self._document_facts(document, zh) for document in documents]
+        outline = Cue.OUTLINE in understanding.cues
+        sentences = [self._document_outline(document, zh) if outline else self._document_facts(document, zh) for document in documents]
         direct = "".join(sentences) if zh else " ".join(sentences)
         opening = [(document.passages[0], 1.0) for document in documents if document.passages]
-        if understanding.counts_departments:
+        if outline:
+            count = sum(len(document.parts) for document in documents)
+        elif understanding.counts_departments:
             count = len({name for document in documents for passage in document.measures for name in passage.departments})
         else:
             count = sum(len(document.measures) for document in documents)
         return self.answer(understanding, Intent.DOCUMENT, opening, direct=direct, items=[], count=count)
 
-    def _document_facts(self, document: Document, zh: bool) -> str:
+    def _document_outline(self, document: Document, zh: bool) -> str:
+        """《…》分11个部分：一、着力激发市场活力（第1–8条）；二、…"""
+        title = self._title(document, zh)
+        if not document.parts:
+            return f"{title}没有分部分，共{len(document.measures)}项任务。" if zh else f"{title} has no parts: {len(document.measures)} tasks."
+        sizes = {part.title: sum(1 for p in document.measures if p.part == part.title) for part in document.parts}
+        if zh:
+            parts = "；".join(f"{chinese_number(part.number)}、{part.title}（{sizes[part.title]}项）" for part in document.parts)
+            return f"{title}分{len(document.parts)}个部分：{parts}。"
+        parts = "; ".join(f"{part.number}. {part.title} ({sizes[part.title]})" for part in document.parts)
+        return f"{title} has {len(document.parts)} parts: {parts}."
+
+    def _title(self, document: Document, zh: bool) -> str:
         entry = self.library.entry(document.id)
+        if zh:
+            # a title quoting another document's keeps its inner marks as 〈〉 inside the outer 《》
+            return f"《{(entry.title or document.title).replace('《', '〈').replace('》', '〉')}》"
+        return f"“{entry.title_en or entry.title or document.title}”"
+
+    def _document_facts(self, document: Document, zh: bool) -> str:
         tasks, parts = len(document.measures), len(document.parts)
         departments = len({name for passage in document.measures for name in passage.departments})
         if zh:
@@ -187,15 +211,12 @@ class Composer:
             issued += f"{document.date}印发" if document.date else ("印发" if document.issuer else "")
             size = f"共{tasks}项任务" + (f"，分{parts}个部分" if parts else "") + (f"，涉及{departments}个部门" if departments else "")
             number = f"（{document.doc_number}）" if document.doc_number else ""
-            # a title quoting another document's keeps its inner marks as 〈〉 inside the outer 《》
-            title = (entry.title or document.title).replace("《", "〈").replace("》", "〉")
-            return f"《{title}》{number}{issued}，{size}。"
-        title = entry.title_en or entry.title or document.title
+            return f"{self._title(document, zh)}{number}{issued}，{size}。"
         number = f" ({document.doc_number})" if document.doc_number else ""
         issued = f", issued by {document.issuer}" if document.issuer else ""
         issued += f" on {english_date(document.date)}" if document.date else ""
         size = f"{tasks} task{'s' if tasks != 1 else ''}" + (f" in {parts} parts" if parts else "") + (f", naming {departments} departments" if departments else "")
-        return f"“{title}”{number}{issued}: {size}."
+        return f"{self._title(document, zh)}{number}{issued}: {size}."
 
     def ranking_answer(
         self, understanding: Understanding, ranked: Sequence[tuple[str, list[Passage]]], role: Role, fewest: bool, cited: Sequence[Passage]
@@ -396,6 +417,11 @@ class Composer:
         sentence for each of them that has tasks."""
         if understanding.lists_together:
             return self._together_direct(understanding, intent, measured)
+        if Cue.NAME in understanding.cues:
+            # "发改委全称是什么？", "What is 省经合局 in English?": its names, then what it is responsible for
+            return self._names(understanding.departments[0], understanding.language) + self._department_direct(
+                replace(understanding, cues=understanding.cues - {Cue.NAME}), intent, measured
+            )
         sentences = []
         for index in range(len(understanding.departments)):
             names, role = [d.name for d in understanding.namesakes_of(index)], understanding.role_of(index)
@@ -404,6 +430,12 @@ class Composer:
             sentences += [self._one_department_direct(understanding, intent, name, cited, role) for name, cited in groups]
         separator = "；" if understanding.language == "zh" else "; "
         return separator.join(sentence.rstrip("。.") for sentence in sentences) + ("。" if understanding.language == "zh" else ".")
+
+    def _names(self, department: Department, language: str) -> str:
+        """省发展改革委，全称吉林省发展和改革委员会，英文名 Provincial Development and Reform Commission。"""
+        if language == "zh":
+            return f"{department.name}，全称{department.full_name}，英文名 {department.english}。"
+        return f"{department.english} is {department.name} ({department.full_name}). "
 
     def _together_direct(self, understanding: Understanding, intent: Intent, measured: list[Passage]) -> str:
         """省发展改革委牵头、省财政厅参与的措施共8项：第…条。 / 8 measures have … leading and … taking part: …"""
@@ -428,7 +460,20 @@ class Composer:
         return head + (f": {', '.join(numbers)}." if listed else ".")
 
     def _tasks_of(self, name: str, role: Role, understanding: Understanding) -> list[Passage]:
-        return [p for d in self.library.within(understanding.documents) for p in d.measures if holds_role(p, {name}, role)]
+        """The measures in which `name` holds `role`, within the documents, parts and subsections asked about."""
+        return [p for d in self.library.within(understanding.documents) for p in d.measures if holds_role(p, {name}, role) and self._in_scope(d, p, understanding)]
+
+    @staticmethod
+    def _scope_titles(document: Document, understanding: Understanding) -> set[str]:
+        """The titles of the parts and subsections of `document` a question names ("第五部分里…")."""
+        titles = {part.title for part in document.parts if part.number in understanding.parts}
+        return titles | {s.title for part in document.parts for s in part.subsections if s.number in understanding.subsections}
+
+    def _in_scope(self, document: Document, passage: Passage, understanding: Understanding) -> bool:
+        if not understanding.parts and not understanding.subsections:
+            return True
+        titles = self._scope_titles(document, understanding)
+        return passage.part in titles or passage.subsection in titles
 
     def _one_department_direct(self, understanding: Understanding, intent: Intent, department: str, measured: list[Passage], role: Role) -> str:
         language = understanding.language
@@ -444,6 +489,9 @@ class Composer:
             head = f"{label}作为配合部门参与{n}{measures}" if zh else f"{label} supports {n}{measures} without leading them"
         else:
             head = f"{label}参与{n}{measures}" if zh else f"{label} takes part in {n}{measures}"
+        if understanding.parts or understanding.subsections:
+            titles = sorted({t for d in self.library.within(understanding.documents) for t in self._scope_titles(d, understanding)})
+            head = f"在{'、'.join(f'「{t}」' for t in titles)}中，{head}" if zh else f"{head} under {', '.join(f'“{t}”' for t in titles)}"
         if n == 0 and role is Role.LEAD and (supported := self._tasks_of(department, Role.CO, understanding)):
             # "长春海关牵头了吗？": it leads none, and the measures it supports say where it stands
             others = [task_number(p, language) for p in supported]
@@ -486,10 +534,17 @@ class Composer:
         return f"是{label}牵头。{roles}" if zh else f"{label} leads. {roles}"
 
     @staticmethod
-    def scope_direct(titles: list[str], n: int, language: str) -> str:
+    def scope_direct(titles: list[str], passages: Sequence[Passage], language: str) -> str:
+        """「紧紧依靠创新驱动发展」下共14项措施：第17…30条。 and the passages that are not tasks, counted apart"""
+        measured = _measured(passages)
+        numbers = [task_number(p, language) for p in measured]
+        others = len(passages) - len(measured)
         if language == "zh":
-            return f"{'、'.join(f'「{t}」' for t in titles)}中的内容共{n}段。"
-        return f"Under {', '.join(f'“{t}”' for t in titles)} there are {n} passages."
+            head = f"{'、'.join(f'「{t}」' for t in titles)}下共{len(measured)}项措施" + (f"，另有{others}段其他内容" if others else "")
+            return head + (f"：{numbers_phrase(numbers, language)}。" if numbers else "。")
+        head = f"Under {', '.join(f'“{t}”' for t in titles)} there {'is' if len(measured) == 1 else 'are'} {len(measured)} measure{'s' if len(measured) != 1 else ''}"
+        head += f" and {others} other passage{'s' if others != 1 else ''}" if others else ""
+        return head + (f": {', '.join(numbers)}." if numbers else ".")
 
     @staticmethod
     def uncovered(subjects: list[str], understanding: Understanding) -> str:

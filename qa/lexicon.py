@@ -24,6 +24,7 @@ class Cue(str, Enum):
     PARTICIPATE = "participate"  # names a supporting or any role: 参与, 配合, involved
     ALL_ROLES = "all_roles"  # leading and supporting both count: 配合的也算上
     SUPPORT = "support"  # the supporting role alone: 作为配合部门, support but not lead
+    NAME = "name"  # a department's names asked for: 全称, 英文名, what does it stand for, in English
     MOST = "most"  # departments compared by how many measures they have: 最多, the most, 更多, fewer
     FEWEST = "fewest"  # the comparison asks for the fewest: 最少, the fewest
     TOGETHER = "together"  # departments named together share the measures asked for: 共同负责, both … share
@@ -38,6 +39,7 @@ class Cue(str, Enum):
     PERSONAL = "personal"  # the asker's own case: 我, my
     PROCEDURE = "procedure"  # how to apply, where to go, what papers
     CONTACT = "contact"  # phone numbers, addresses, service counters: what policy documents do not list
+    OUTLINE = "outline"  # the document's parts: 分哪几个部分, table of contents
     DOCUMENT_FACT = "document_fact"  # the document itself: its 文号, issuer, date of issue, title
     OFFICIAL = "official"  # who holds an office (省长是谁, who is the director): documents assign departments, not people
     MONEY = "money"  # sums of money, prices, fees

@@ -230,6 +230,8 @@ class QAPipeline:
             return self.composer.abstain(understanding, Intent.OUT_OF_SCOPE, self._out_of_scope_reason(understanding)), []
         if intent is Intent.MEASURE:
             return self._measures(understanding)
+        if intent in (Intent.YES_NO, Intent.EITHER_OR) and (understanding.measures or understanding.tasks):
+            return self._verdict_on_referenced(understanding)
         if intent is Intent.DOCUMENT:
             documents = self._documents(understanding)
             return self.composer.documents_answer(understanding, documents), [d.passages[0] for d in documents if d.passages]
@@ -295,10 +297,24 @@ class QAPipeline:
             )
         return None
 
-    def _measures(self, understanding: Understanding) -> tuple[Answer, list[Passage]]:
+    def _referenced(self, understanding: Understanding) -> list[Passage]:
+        """The tasks the question names by number, in the documents it is asked of."""
         documents = self._documents(understanding)
         found = [p for n in understanding.measures for d in documents if (p := d.measure(n)) is not None]
-        found += [p for n in understanding.tasks for d in documents if (p := d.task(n)) is not None]
+        return found + [p for n in understanding.tasks for d in documents if (p := d.task(n)) is not None]
+
+    def _verdict_on_referenced(self, understanding: Understanding) -> tuple[Answer, list[Passage]]:
+        """"第91条是国开行牵头吗？": the verdict on the tasks named, or why there are none."""
+        found = self._referenced(understanding)
+        if not found:
+            return self._measures(understanding)
+        hits = [Hit(self._rows[p.id], p, 1.0, {}) for p in found]
+        answer = self._yes_no(understanding, hits) if understanding.intent is Intent.YES_NO else self._either_or(understanding, hits)
+        return answer, found
+
+    def _measures(self, understanding: Understanding) -> tuple[Answer, list[Passage]]:
+        documents = self._documents(understanding)
+        found = self._referenced(understanding)
         missing = [n for n in understanding.measures if not any(p.measure == n for p in found)]
         missing += [n for n in understanding.tasks if not any(n in (p.number, p.reference) for p in found)]
         if not found:
@@ -319,8 +335,14 @@ class QAPipeline:
         asked = [({d.name for d in understanding.namesakes_of(i)}, understanding.role_of(i)) for i in range(len(understanding.departments))]
         # departments named together share the measures asked for; named apart, each has its list
         held = all if understanding.lists_together else any
+        # "第五部分里粮食局牵头哪些？": within the parts or subsections the question names
+        scope = self._scope_rows(understanding)
+        within = set(scope) if scope is not None else None
         measures = [
-            p for document in self._documents(understanding) for p in document.measures if held(holds_role(p, names, role) for names, role in asked)
+            p
+            for document in self._documents(understanding)
+            for p in document.measures
+            if held(holds_role(p, names, role) for names, role in asked) and (within is None or self._rows[p.id] in within)
         ]
         # filter by topic only where the question names one the library knows ("发改委牵头的交通项目"),
         # never by a stray word ("连配合的也算上") nor where it asks for all of them
@@ -359,7 +381,7 @@ class QAPipeline:
         if rows is not None and not understanding.has_topic:
             listed = [self.index.passages[row] for row in rows]
             titles = list(dict.fromkeys(p.subsection if understanding.subsections else p.part for p in listed))
-            direct = self.composer.scope_direct(titles, len(listed), understanding.language)
+            direct = self.composer.scope_direct(titles, listed, understanding.language)
             return self.composer.answer(understanding, intent, [(p, 1.0) for p in listed], direct=direct), listed
         if rows is None and (uncovered := self._uncovered(understanding, intent)):
             reason = self.composer.uncovered(uncovered, understanding)

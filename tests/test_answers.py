@@ -329,3 +329,37 @@ def test_a_department_that_leads_nothing_is_told_with_what_it_supports(pipeline)
     supported = sorted(measures_where(lambda departments: "长春海关" in departments[1:]))
     assert answer.count == 0
     assert answer.direct.endswith(f"作为配合部门参与{len(supported)}项：第{'、'.join(map(str, supported))}条。")
+
+
+@pytest.mark.parametrize(
+    ("question", "first"),
+    [
+        ("发改委全称是什么？", "省发展改革委，全称吉林省发展和改革委员会，英文名 Provincial Development and Reform Commission。"),
+        ("What is 省经合局 in English?", "Provincial Bureau of Economic and Technological Cooperation is 省经合局 (吉林省经济技术合作局). "),
+    ],
+)
+def test_a_department_name_asked_for_opens_the_answer(pipeline, question, first):
+    answer = pipeline.ask(question)
+    assert answer.intent is Intent.DEPT_ALL and answer.direct.startswith(first)
+
+
+@pytest.mark.parametrize(
+    ("question", "verdict", "first"),
+    [("第91条是国开行牵头吗？", "yes", "是。第91条由省国开行牵头"), ("Is the Department of Finance involved in measure 5?", "no", "No. Measure 5 is led by")],
+)
+def test_a_yes_no_question_about_a_numbered_measure_gets_its_verdict(pipeline, question, verdict, first):
+    answer = pipeline.ask(question)
+    assert answer.verdict.value == verdict and answer.direct.startswith(first)
+    assert len(answer.citations) == 1
+
+
+def test_the_document_outline_lists_its_parts_with_their_tasks(pipeline):
+    answer = pipeline.ask("文件分哪几个部分？")
+    assert answer.intent is Intent.DOCUMENT and answer.count == 11
+    assert "分11个部分：一、着力激发市场活力（8项）；二、进一步深化国有企业改革（8项）；" in answer.direct
+
+
+def test_a_department_list_within_a_part_counts_only_that_part(pipeline):
+    answer = pipeline.ask("第二部分财政厅参与几项？")
+    in_part = [n for n in range(9, 17) if "省财政厅" in RESPONSIBLE[n]]
+    assert answer.count == len(in_part) and answer.direct.startswith("在「进一步深化国有企业改革」中，省财政厅参与")

@@ -107,6 +107,15 @@ def read(reader: QuestionReader, text: str, in_conversation: bool = False):
         # "which of" two departments asks which one
         ("Which of the tourism administration and the NDRC leads ice and snow tourism?", Intent.EITHER_OR),
         ("冰雪旅游，旅游局和发改委谁牵头？", Intent.EITHER_OR),
+        # a department's names asked for: answered with them, and with what it is responsible for
+        ("发改委全称是什么？", Intent.DEPT_ALL),
+        ("What does SASAC stand for?", Intent.DEPT_ALL),
+        # a named measure asked yes or no about, and the document's outline
+        ("第91条是国开行牵头吗？", Intent.YES_NO),
+        ("Is the Department of Finance involved in measure 91?", Intent.YES_NO),
+        ("第91条是国开行还是住建厅牵头？", Intent.EITHER_OR),
+        ("文件分哪几个部分？", Intent.DOCUMENT),
+        ("What are the parts of the document?", Intent.DOCUMENT),
     ],
 )
 def test_intents(reader, question, intent):
