@@ -22,6 +22,13 @@ LIST_PREVIEW_CHARS = 36  # long lists quote the opening of each measure; the cit
 DIRECT_QUOTE_CHARS = 60  # a measure asked about by number is quoted in the direct answer up to here
 DIRECT_MEASURES = 3  # a who-is-responsible direct answer spells out the roles of at most this many measures
 DIRECT_CO_DEPARTMENTS = 3  # and names this many co-responsible departments of each; the citation lists them all
+# what an unnumbered passage outside any heading is called, in Chinese and in English
+PASSAGE_KIND_LABELS = {
+    PassageKind.PREAMBLE: ("文件开头", "Opening"),
+    PassageKind.SUBSECTION: ("正文", "Text"),
+    PassageKind.CLOSING: ("文件结尾", "Closing"),
+    PassageKind.MEASURE: ("措施", "Measure"),
+}
 ROLE_WORDS_ZH = {Role.LEAD: "牵头", Role.CO: "配合", Role.ANY: "参与"}
 ROLE_WORDS_EN = {Role.LEAD: "leading", Role.CO: "supporting", Role.ANY: "taking part"}
 # the verb of each role, for one department and for each of several
@@ -40,7 +47,7 @@ def citation_label(passage: Passage, language: str) -> str:
     if passage.kind is PassageKind.MEASURE:
         number = task_number(passage, language)
         return f"No. {number}" if language == "en" else numbers_phrase([number], language)
-    return passage.subsection or passage.part or passage.document
+    return passage.subsection or passage.part or PASSAGE_KIND_LABELS[passage.kind][language == "en"]
 
 
 def cite(passage: Passage, score: float, document: Document, language: str, lead_english: str | None = None) -> Citation:
@@ -558,7 +565,7 @@ class Composer:
     def _line(self, passage: Passage, language: str, detailed: bool) -> str:
         zh = language == "zh"
         if passage.kind is not PassageKind.MEASURE:
-            where = passage.subsection or passage.part or passage.kind.value
+            where = citation_label(passage, language)
             return f"· {where}：“{passage.body}”" if zh else f"• {where}: “{passage.body}”"
         quote = passage.body if detailed else _preview(passage.body)
         lead = passage.lead_department
