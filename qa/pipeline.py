@@ -38,6 +38,19 @@ from qa.understanding import CJK, DEPARTMENT_LIST_INTENTS, QuestionReader, Under
 __all__ = ["MAX_QUESTION_CHARS", "InvalidQuestionError", "QAPipeline", "validate_question"]
 
 COUNT_INTENTS = {Intent.DEPT_LEAD_COUNT, Intent.DEPT_ALL_COUNT}
+# the role a follow-up to a department's list asks about, by the role words it uses: after "财政厅牵头几项？",
+# "那配合的呢？" asks what it supports, "牵头的呢？" what it leads, "都算上呢？" all of them
+FOLLOW_UP_ROLE_CUES = (Cue.LEAD, Cue.SUPPORT, Cue.PARTICIPATE, Cue.ALL_ROLES)
+FOLLOW_UP_ROLES = {
+    frozenset({Cue.LEAD}): Role.LEAD,
+    frozenset({Cue.SUPPORT}): Role.CO,
+    frozenset({Cue.PARTICIPATE}): Role.CO,
+    frozenset({Cue.SUPPORT, Cue.PARTICIPATE}): Role.CO,
+    frozenset({Cue.ALL_ROLES}): Role.ANY,
+    frozenset({Cue.ALL_ROLES, Cue.PARTICIPATE}): Role.ANY,
+}
+ROLE_CUE_SET = frozenset({Cue.LEAD, Cue.LEAD_QUESTION, Cue.SUPPORT, Cue.PARTICIPATE, Cue.ALL_ROLES})
+ROLE_AS_CUES = {Role.LEAD: frozenset({Cue.LEAD}), Role.CO: frozenset({Cue.SUPPORT}), Role.ANY: frozenset({Cue.ALL_ROLES})}
 RETRIEVAL_INTENTS = {Intent.LEAD, Intent.DEPARTMENTS, Intent.TOPIC, Intent.YES_NO, Intent.EITHER_OR}
 WHO_INTENTS = {Intent.LEAD, Intent.DEPARTMENTS, Intent.YES_NO, Intent.EITHER_OR}
 # A citation is kept while its fused score is at least this share of the best one: past the drop,
@@ -204,7 +217,11 @@ class QAPipeline:
             in_conversation = previous is not None
             understanding = self.reader.read(parsed, in_conversation)
             understanding = self._within(understanding, *self._scope(understanding, documents), in_conversation)
-            answer, passages = self._answer(understanding, previous, k)
+            if understanding.intent is Intent.FOLLOW_UP and previous is not None:
+                # the turn keeps the question the follow-up resolved to, so that the next one builds on it
+                answer, passages, understanding = self._follow_up(understanding, previous, k)
+            else:
+                answer, passages = self._answer(understanding, k)
             turn = Turn(understanding, answer, tuple(passages))
             if cache_key:
                 self.answers.put(cache_key, turn)
@@ -222,10 +239,8 @@ class QAPipeline:
         unknown = set(vocabulary.unknown)
         return any(len(term) > 1 and term not in unknown for term in vocabulary.terms)
 
-    def _answer(self, understanding: Understanding, previous: Turn | None, k: int) -> tuple[Answer, list[Passage]]:
+    def _answer(self, understanding: Understanding, k: int) -> tuple[Answer, list[Passage]]:
         intent = understanding.intent
-        if intent is Intent.FOLLOW_UP and previous is not None:
-            return self._follow_up(understanding, previous, k)
         if intent is Intent.OUT_OF_SCOPE:
             return self.composer.abstain(understanding, Intent.OUT_OF_SCOPE, self._out_of_scope_reason(understanding)), []
         if intent is Intent.MEASURE:
@@ -519,36 +534,42 @@ class QAPipeline:
         coverage = 1.0 - len(unknown) / len(terms) if terms else 0.0
         return VocabularyEvidence(coverage, max((vocabulary.rarity[t] for t in unknown), default=0.0))
 
-    def _follow_up(self, understanding: Understanding, previous: Turn, k: int) -> tuple[Answer, list[Passage]]:
-        """Resolve a follow-up against the previous answer; the answer names the resolved intent."""
+    def _follow_up(self, understanding: Understanding, previous: Turn, k: int) -> tuple[Answer, list[Passage], Understanding]:
+        """Resolve a follow-up against the previous answer: the answer, its passages, and the
+        question it was resolved to (the follow-up itself where it stands on its own)."""
         passages = list(previous.passages)
         previous_intent = previous.answer.intent
+        asked = replace(previous.understanding, question=understanding.question, language=understanding.language)
         if understanding.ordinal is not None:
             index = understanding.ordinal - 1 if understanding.ordinal > 0 else len(passages) - 1
             if not 0 <= index < len(passages):
                 reason = (
                     f"上一个回答只引用了{len(passages)}条。" if understanding.language == "zh" else f"The previous answer cited only {len(passages)}."
                 )
-                return self.composer.abstain(understanding, Intent.MEASURE, reason), []
+                return self.composer.abstain(understanding, Intent.MEASURE, reason), [], understanding
             chosen = passages[index]
-            return self.composer.answer(understanding, Intent.MEASURE, [(chosen, 1.0)]), [chosen]
+            return self.composer.answer(understanding, Intent.MEASURE, [(chosen, 1.0)]), [chosen], understanding
         if understanding.step is not None:
-            return self._neighbour(understanding, passages)
+            return *self._neighbour(understanding, passages), understanding
+        if previous_intent in DEPARTMENT_LIST_INTENTS and (same := self._same_list(understanding, asked)) is not None:
+            return *self._department(same, k), same
         inherited = replace(
             understanding,
             departments=understanding.departments or previous.understanding.departments,
             topic=previous.understanding.topic,
             has_topic=previous.understanding.has_topic,
         )
-        if understanding.departments and previous_intent in DEPARTMENT_LIST_INTENTS:
-            # "那发改委呢？" after "财政厅牵头多少项？": the same question about another department
-            return self._department(replace(inherited, intent=previous_intent), k)
+        if understanding.departments and Cue.YES_NO in understanding.cues and passages:
+            # "是国开行吗？" after "棚改融资谁牵头？": the verdict on the measures just cited, in the role asked about
+            role_cues = {Cue.LEAD} if previous_intent is Intent.LEAD or Cue.LEAD in understanding.cues else set()
+            verdict = replace(inherited, intent=Intent.YES_NO, cues=understanding.cues | role_cues)
+            return self._yes_no(verdict, [Hit(self._rows[p.id], p, 1.0, {}) for p in passages]), passages, verdict
         if understanding.departments:
             # "那发改委呢？" after a topic: which of those measures that department takes part in
             involved = [p for p in passages if understanding.departments[0].name in p.departments]
-            return self.composer.answer(inherited, Intent.DEPARTMENTS, [(p, 1.0) for p in involved]), involved
+            return self.composer.answer(inherited, Intent.DEPARTMENTS, [(p, 1.0) for p in involved]), involved, inherited
         if not passages:
-            return self._retrieve(replace(understanding, intent=Intent.TOPIC), Intent.TOPIC, k)
+            return *self._retrieve(replace(understanding, intent=Intent.TOPIC), Intent.TOPIC, k), understanding
         if understanding.has_topic:
             # "那用地保障归谁管？" after the shantytown question: a new subject, read in the old one's context
             asks_who = understanding.cues & {Cue.LEAD_QUESTION, Cue.RESPONSIBLE, Cue.LEAD}
@@ -556,12 +577,36 @@ class QAPipeline:
             if intent not in RETRIEVAL_INTENTS:
                 intent = Intent.TOPIC
             context = replace(understanding, intent=intent, topic=f"{understanding.topic} {previous.understanding.topic}".strip())
-            return self._retrieve(context, intent, k)
+            return *self._retrieve(context, intent, k), context
         if Cue.COUNT in understanding.cues:
-            return self.composer.answer(inherited, previous_intent, [(p, 1.0) for p in passages], count=len(passages)), passages
+            answer = self.composer.answer(inherited, previous_intent, [(p, 1.0) for p in passages], count=len(passages))
+            return answer, passages, inherited
         lead_only = understanding.role is Role.LEAD and Cue.RESPONSIBLE not in understanding.cues
         intent = Intent.LEAD if lead_only else Intent.DEPARTMENTS
-        return self.composer.answer(inherited, intent, [(p, 1.0) for p in passages]), passages
+        return self.composer.answer(inherited, intent, [(p, 1.0) for p in passages]), passages, inherited
+
+    @staticmethod
+    def _same_list(understanding: Understanding, asked: Understanding) -> Understanding | None:
+        """A follow-up to a department's list asking the same of another department ("那发改委呢？"),
+        in another role ("那配合的呢？"), or for how many ("一共几条？"); None for anything else."""
+        if understanding.has_topic:
+            return None
+        if understanding.departments:
+            asked = replace(
+                asked, departments=understanding.departments, namesakes=understanding.namesakes, department_roles=understanding.department_roles
+            )
+        counting = Cue.COUNT in understanding.cues or asked.intent in COUNT_INTENTS
+        role = FOLLOW_UP_ROLES.get(frozenset(understanding.cues & set(FOLLOW_UP_ROLE_CUES)))
+        if role is None and not understanding.departments and Cue.COUNT not in understanding.cues:
+            return None
+        if role is Role.CO and asked.listed_role is Role.CO:
+            role = None  # "配合的呢" after a list of what it supports asks nothing new
+        cues = asked.cues if role is None else (asked.cues - ROLE_CUE_SET) | ROLE_AS_CUES[role]
+        if role is Role.LEAD or (role is None and asked.listed_role is Role.LEAD):
+            intent = Intent.DEPT_LEAD_COUNT if counting else Intent.DEPT_LEAD
+        else:
+            intent = Intent.DEPT_ALL_COUNT if counting else Intent.DEPT_ALL
+        return replace(asked, intent=intent, cues=cues)
 
     def _neighbour(self, understanding: Understanding, passages: list[Passage]) -> tuple[Answer, list[Passage]]:
         """The measure printed after (or before) the previous answer's last (or first) measure."""

@@ -363,3 +363,22 @@ def test_a_department_list_within_a_part_counts_only_that_part(pipeline):
     answer = pipeline.ask("第二部分财政厅参与几项？")
     in_part = [n for n in range(9, 17) if "省财政厅" in RESPONSIBLE[n]]
     assert answer.count == len(in_part) and answer.direct.startswith("在「进一步深化国有企业改革」中，省财政厅参与")
+
+
+def test_a_follow_up_to_a_department_list_asks_the_same_in_another_role_or_for_how_many(pipeline):
+    conversation = new_conversation()
+    pipeline.ask("哪些措施是省旅游局配合的？", conversation_id=conversation)
+    other = pipeline.ask("那商务厅呢？", conversation_id=conversation)
+    supported = sorted(measures_where(lambda departments: "省商务厅" in departments[1:]))
+    assert [c.measure for c in other.citations] == supported  # still the supporting role, now of 商务厅
+    counted = pipeline.ask("一共几条？", conversation_id=conversation)
+    assert counted.intent is Intent.DEPT_ALL_COUNT and counted.count == len(supported)
+    led = pipeline.ask("牵头的呢？", conversation_id=conversation)
+    assert led.intent is Intent.DEPT_LEAD_COUNT and led.count == len(measures_where(lambda departments: departments[0] == "省商务厅"))
+
+
+def test_a_yes_no_follow_up_is_a_verdict_on_the_measures_just_cited(pipeline):
+    conversation = new_conversation()
+    pipeline.ask("Who leads PPP?", conversation_id=conversation)
+    answer = pipeline.ask("Is it the finance department?", conversation_id=conversation)
+    assert answer.intent is Intent.YES_NO and answer.verdict.value == "yes" and answer.direct.startswith("Yes.")
