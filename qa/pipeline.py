@@ -26,11 +26,12 @@ from qa.cascade import Cascade
 from qa.compose import Composer
 from qa.conversation import ConversationMemory, Turn
 from qa.counted import stated_near_a_number
-from qa.department_roles import holds_role
 from qa.coverage import SCOPES_KEPT, LibraryCoverage
-from qa.places import is_setting
+from qa.department_roles import holds_role
 from qa.lexicon import Cue
+from qa.places import is_setting
 from qa.question import MAX_QUESTION_CHARS, InvalidQuestionError, Question, validate_question
+from qa.references import LAST_MEASURE
 from qa.settings import Settings
 from qa.state_store import InMemoryStateStore, StateStore
 from qa.understanding import CJK, DEPARTMENT_LIST_INTENTS, QuestionReader, Understanding
@@ -96,6 +97,12 @@ def _tokenizer(user_words: tuple[str, ...], store: IndexStore | None) -> Tokeniz
     if store is None:
         return Tokenizer(user_words=list(user_words))
     return Tokenizer(user_words=list(user_words), word_counts=functools.partial(open_word_counts, store))
+
+
+def _measure_numbered(document: Document, number: int) -> Passage | None:
+    if number == LAST_MEASURE:
+        return document.measures[-1] if document.measures else None
+    return document.measure(number)
 
 
 def relevant_hits(hits: Sequence[Hit], share: float | None = None) -> list[Hit]:
@@ -315,7 +322,7 @@ class QAPipeline:
     def _referenced(self, understanding: Understanding) -> list[Passage]:
         """The tasks the question names by number, in the documents it is asked of."""
         documents = self._documents(understanding)
-        found = [p for n in understanding.measures for d in documents if (p := d.measure(n)) is not None]
+        found = [p for n in understanding.measures for d in documents if (p := _measure_numbered(d, n)) is not None]
         return found + [p for n in understanding.tasks for d in documents if (p := d.task(n)) is not None]
 
     def _verdict_on_referenced(self, understanding: Understanding) -> tuple[Answer, list[Passage]]:
@@ -330,7 +337,7 @@ class QAPipeline:
     def _measures(self, understanding: Understanding) -> tuple[Answer, list[Passage]]:
         documents = self._documents(understanding)
         found = self._referenced(understanding)
-        missing = [n for n in understanding.measures if not any(p.measure == n for p in found)]
+        missing = [n for n in understanding.measures if n != LAST_MEASURE and not any(p.measure == n for p in found)]
         missing += [n for n in understanding.tasks if not any(n in (p.number, p.reference) for p in found)]
         if not found:
             total = sum(len(d.measures) for d in documents)

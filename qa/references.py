@@ -79,6 +79,9 @@ STEP_PATTERNS = (
     (re.compile(r"(?<![a-z])(?:the\s+)?(?:next|following)\s+(?:one|measure|item|article)\b|(?<![a-z])the\s+one\s+after\b", re.IGNORECASE), 1),
     (re.compile(r"(?<![a-z])(?:the\s+)?previous\s+(?:one|measure|item|article)\b|(?<![a-z])the\s+one\s+before\b", re.IGNORECASE), -1),
 )
+# "最后一条是什么", "the last measure": the document's last task, whatever its number
+LAST_MEASURE = -1
+LAST_MEASURE_PATTERN = re.compile(r"最后(?:一)?\s*(?:条|项)(?:措施|任务)?|(?<![a-z])the\s+(?:last|final)\s+(?:measure|item|article|task)\b", re.IGNORECASE)
 ENGLISH_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "last": -1}
 ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
 _NUMBER_OR_RANGE = re.compile(rf"(\d+|[{NUMERAL_CHARS}]+|[ivxlc]+\b)|({RANGE_WORDS})", re.IGNORECASE)
@@ -108,7 +111,7 @@ MAX_RANGE = 50  # a wider "range" is more likely two separate numbers than 50 me
 
 @dataclass(frozen=True)
 class References:
-    measures: tuple[int, ...] = ()
+    measures: tuple[int, ...] = ()  # LAST_MEASURE for the last one
     tasks: tuple[str, ...] = ()  # task numbers as printed where they are not whole numbers: 2.3
     parts: tuple[int, ...] = ()
     subsections: tuple[int, ...] = ()
@@ -227,6 +230,9 @@ def find_references(text: str, in_conversation: bool) -> References:
     _, rest, lines = _cut(LINE_PATTERNS, _digits_for_words(text))
     tasks, rest = _cut_tasks(rest)
     measures, rest, _ = _cut(MEASURE_PATTERNS, rest)
+    if LAST_MEASURE_PATTERN.search(rest):
+        measures.append(LAST_MEASURE)
+        rest = LAST_MEASURE_PATTERN.sub(" ", rest)
     parts, rest, _ = _cut(PART_PATTERNS, rest)
     subsections, rest, _ = _cut(SUBSECTION_PATTERNS, rest)
     return References(tuple(measures), tuple(tasks), tuple(parts), tuple(subsections), lines, rest=rest)

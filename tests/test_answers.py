@@ -382,3 +382,9 @@ def test_a_yes_no_follow_up_is_a_verdict_on_the_measures_just_cited(pipeline):
     pipeline.ask("Who leads PPP?", conversation_id=conversation)
     answer = pipeline.ask("Is it the finance department?", conversation_id=conversation)
     assert answer.intent is Intent.YES_NO and answer.verdict.value == "yes" and answer.direct.startswith("Yes.")
+
+
+@pytest.mark.parametrize("question", ["最后一条是什么？", "What is the last measure?"])
+def test_the_last_measure_is_the_document_last_whatever_its_number(pipeline, question):
+    answer = pipeline.ask(question)
+    assert answer.intent is Intent.MEASURE and [c.measure for c in answer.citations] == [max(RESPONSIBLE)]

@@ -208,6 +208,9 @@ def test_mixed_questions_keep_both_parts_of_their_topic(reader):
         ("What does the 12th article say?", (12,)),
         ("the first measure the NDRC leads", ()),
         ("their number one priority", ()),
+        # the last one, whatever its number
+        ("最后一条是什么？", (-1,)),
+        ("What is the last measure?", (-1,)),
     ],
 )
 def test_measure_references(question, measures):
