@@ -513,8 +513,9 @@ class Composer:
             return f"{head}; those on this subject: {', '.join(numbers)}."
         if role is not Role.ANY:
             return f"{head}：{numbers_phrase(numbers, language)}。" if zh else f"{head}: {', '.join(numbers)}."
-        led = [task_number(p, language) for p in measured if p.lead_department == department]
-        supported = [number for number in numbers if number not in led]
+        in_order = [task_number(p, language) for p in self._in_document_order(measured)]
+        led = [task_number(p, language) for p in self._in_document_order(measured) if p.lead_department == department]
+        supported = [number for number in in_order if number not in led]
         if counting:
             return f"{head}（牵头{len(led)}项、配合{len(supported)}项）。" if zh else f"{head} (leads {len(led)}, supports {len(supported)})."
         if zh:

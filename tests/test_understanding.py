@@ -116,6 +116,10 @@ def read(reader: QuestionReader, text: str, in_conversation: bool = False):
         ("第91条是国开行还是住建厅牵头？", Intent.EITHER_OR),
         ("文件分哪几个部分？", Intent.DOCUMENT),
         ("What are the parts of the document?", Intent.DOCUMENT),
+        # a request to write something, whatever stands between the verb and what is written
+        ("给长春写一首歌", Intent.OUT_OF_SCOPE),
+        ("给吉林写几句口号", Intent.OUT_OF_SCOPE),
+        ("Write a summary of the tourism measures", Intent.TOPIC),
     ],
 )
 def test_intents(reader, question, intent):
