@@ -35,6 +35,8 @@ ROLE_WORDS_EN = {Role.LEAD: "leading", Role.CO: "supporting", Role.ANY: "taking 
 ROLE_VERBS_EN = {Role.LEAD: ("leads", "lead"), Role.CO: ("supports", "support"), Role.ANY: ("takes part in", "take part in")}
 RANKING_RUNNERS_UP = 2  # a ranking of every department names the runners-up where the first are no more than this many
 TIED_NAMED = 4  # departments named of a group with as many measures; the rest are counted
+# the document's 文号 asked about: said to be missing where the document prints none
+DOCUMENT_NUMBER_ASKED = re.compile(r"文号|字号|发文号|(?:reference|document|file)\s+number", re.IGNORECASE)
 CHINESE_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 
 
@@ -180,7 +182,10 @@ class Composer:
         many tasks, parts and departments it has; each cites the document's opening passage."""
         zh = understanding.language == "zh"
         outline = Cue.OUTLINE in understanding.cues
-        sentences = [self._document_outline(document, zh) if outline else self._document_facts(document, zh) for document in documents]
+        asks_number = DOCUMENT_NUMBER_ASKED.search(understanding.text) is not None
+        sentences = [
+            self._document_outline(document, zh) if outline else self._document_facts(document, zh, asks_number) for document in documents
+        ]
         direct = "".join(sentences) if zh else " ".join(sentences)
         opening = [(document.passages[0], 1.0) for document in documents if document.passages]
         if outline:
@@ -210,16 +215,16 @@ class Composer:
             return f"《{(entry.title or document.title).replace('《', '〈').replace('》', '〉')}》"
         return f"“{entry.title_en or entry.title or document.title}”"
 
-    def _document_facts(self, document: Document, zh: bool) -> str:
+    def _document_facts(self, document: Document, zh: bool, asks_number: bool) -> str:
         tasks, parts = len(document.measures), len(document.parts)
         departments = len({name for passage in document.measures for name in passage.departments})
         if zh:
             issued = f"，{document.issuer}" if document.issuer else ""
             issued += f"{document.date}印发" if document.date else ("印发" if document.issuer else "")
             size = f"共{tasks}项任务" + (f"，分{parts}个部分" if parts else "") + (f"，涉及{departments}个部门" if departments else "")
-            number = f"（{document.doc_number}）" if document.doc_number else ""
+            number = f"（{document.doc_number}）" if document.doc_number else "（未载文号）" if asks_number else ""
             return f"{self._title(document, zh)}{number}{issued}，{size}。"
-        number = f" ({document.doc_number})" if document.doc_number else ""
+        number = f" ({document.doc_number})" if document.doc_number else " (no document number is printed)" if asks_number else ""
         issued = f", issued by {document.issuer}" if document.issuer else ""
         issued += f" on {english_date(document.date)}" if document.date else ""
         size = f"{tasks} task{'s' if tasks != 1 else ''}" + (f" in {parts} parts" if parts else "") + (f", naming {departments} departments" if departments else "")

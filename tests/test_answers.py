@@ -273,6 +273,7 @@ def test_who_holds_an_office_is_declined_with_the_reason(pipeline, question, rea
         ("这个文件是哪天发布的？", "吉林省人民政府2014年9月25日印发", 139),
         ("When was the document issued?", "issued by 吉林省人民政府 on 25 September 2014", 139),
         ("文件一共有多少条措施？", "共139项任务，分11个部分", 139),
+        ("文件的文号是多少？", "（未载文号）", 139),
         ("How many departments does the document name?", "139 tasks in 11 parts", None),
     ],
 )

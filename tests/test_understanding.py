@@ -324,6 +324,7 @@ def test_department_questions_ask_about_a_role(reader, question, role):
         ("长吉图办作为配合部门出现了几回？", Role.CO),
         ("Which measures does the tourism administration support but not lead?", Role.CO),
         ("How many times is the NDRC a supporting department?", Role.CO),
+        ("Which measures does the Department of Commerce only assist with?", Role.CO),
         ("财政厅经手的所有措施，配合的也要算上，全部列出", Role.ANY),
         ("发改委牵头的和配合的措施都列出来", Role.ANY),
         ("省旅游局参与了哪些措施", Role.ANY),
