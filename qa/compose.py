@@ -37,6 +37,7 @@ RANKING_RUNNERS_UP = 2  # a ranking of every department names the runners-up whe
 TIED_NAMED = 4  # departments named of a group with as many measures; the rest are counted
 # the document's 文号 asked about: said to be missing where the document prints none
 DOCUMENT_NUMBER_ASKED = re.compile(r"文号|字号|发文号|(?:reference|document|file)\s+number", re.IGNORECASE)
+HAS_QUESTION = re.compile(r"有没有|有无|是否有")
 CHINESE_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 
 
@@ -492,7 +493,8 @@ class Composer:
         zh = language == "zh"
         label = self._short_label(department, language)
         numbers = [task_number(p, language) for p in measured]
-        counting = intent in (Intent.DEPT_LEAD_COUNT, Intent.DEPT_ALL_COUNT)
+        # "有几条，分别是什么？": a count asked with its list is given with it
+        counting = intent in (Intent.DEPT_LEAD_COUNT, Intent.DEPT_ALL_COUNT) and Cue.LIST not in understanding.cues
         n = len(self._tasks_of(department, role, understanding))
         measures = "项措施" if zh else f" measure{'s' if n != 1 else ''}"
         if role is Role.LEAD:
@@ -510,12 +512,13 @@ class Composer:
             if zh:
                 return f"{head}，作为配合部门参与{len(others)}项：{numbers_phrase(others, language)}。"
             return f"{head}; it supports {len(others)}: {', '.join(others)}."
-        if n == 0 or not numbers or (counting and role is not Role.ANY):
+        filtered = 0 < len(numbers) < n  # by the question's subject
+        if n == 0 or not numbers or (counting and role is not Role.ANY and not filtered):
             return head + "。" if zh else head + "."
-        if len(numbers) < n:  # filtered by the question's subject
+        if filtered:
             if zh:
-                return f"{head}，其中与此相关的是{numbers_phrase(numbers, language)}。"
-            return f"{head}; those on this subject: {', '.join(numbers)}."
+                return f"{head}，其中与此相关的有{len(numbers)}项：{numbers_phrase(numbers, language)}。"
+            return f"{head}; {len(numbers)} of them on this subject: {', '.join(numbers)}."
         if role is not Role.ANY:
             return f"{head}：{numbers_phrase(numbers, language)}。" if zh else f"{head}: {', '.join(numbers)}."
         in_order = [task_number(p, language) for p in self._in_document_order(measured)]
@@ -534,7 +537,9 @@ class Composer:
         zh = understanding.language == "zh"
         roles = self._roles_direct(measured[:DIRECT_MEASURES], understanding.language)
         if zh:
-            return ("是。" if verdict is Verdict.YES else "不是。") + roles
+            # answered in the question's own words: 有没有…？ 有/没有; 是不是…？ 是/不是
+            yes, no = ("有。", "没有。") if HAS_QUESTION.search(understanding.text) else ("是。", "不是。")
+            return (yes if verdict is Verdict.YES else no) + roles
         return ("Yes. " if verdict is Verdict.YES else "No. ") + roles
 
     def choice_direct(self, understanding: Understanding, choice: str | None, measured: list[Passage]) -> str:

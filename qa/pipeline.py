@@ -368,14 +368,19 @@ class QAPipeline:
         ]
         # filter by topic only where the question names one the library knows ("发改委牵头的交通项目"),
         # never by a stray word ("连配合的也算上") nor where it asks for all of them
-        if understanding.has_topic and Cue.EXHAUSTIVE not in understanding.cues and intent not in COUNT_INTENTS and measures:
+        # A count is filtered only by a subject named outright ("发改委牵头的交通方面的措施有几项？": as
+        # many as the search finds relevant), never by leftover words of a paraphrase, which would change the number
+        named = understanding.subject if intent in COUNT_INTENTS else understanding.has_topic
+        on_subject = bool(named) and Cue.EXHAUSTIVE not in understanding.cues and bool(measures)
+        if on_subject:
             ranking = self.search(understanding, len(measures), rows=[self._rows[p.id] for p in measures])
-            ranked = _scored(relevant_hits(ranking.hits)[:k])
+            ranked = _scored(relevant_hits(ranking.hits)[: len(measures) if intent in COUNT_INTENTS else k])
         else:
             ranked = [(p, 1.0) for p in measures]
         # each of several departments counted apart has a number of its own, which the answer states
         counted_apart = len(asked) > 1 and not understanding.lists_together and intent in COUNT_INTENTS
-        answer = self.composer.answer(understanding, intent, ranked, count=None if counted_apart else len(measures))
+        counted = len(ranked) if on_subject and intent in COUNT_INTENTS else len(measures)
+        answer = self.composer.answer(understanding, intent, ranked, count=None if counted_apart else counted)
         return answer, [p for p, _ in ranked]
 
     def _ranking(self, understanding: Understanding) -> tuple[Answer, list[Passage]]:

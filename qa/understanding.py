@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from corpus.departments import Department, DepartmentRegistry
 from index.tokenizer import Tokenizer
@@ -34,6 +34,8 @@ TRAILING_FUNCTION_CHARS = re.compile(r"[由的是归被让给将把]+$")
 # Chinese with digits and acronyms (PPP项目, 5G网络), never English words ("棚改financing" reads as neither language)
 CJK_PHRASE = re.compile(r"(?=.*[\u4e00-\u9fff])[\u4e00-\u9fff0-9A-Z]+")
 _TOPIC_PIECE = re.compile(r"[\u4e00-\u9fff]+|[A-Za-z0-9][A-Za-z0-9'’\-]*")
+NEGATION_BEFORE = re.compile(r"(?:没有|没|不|非|并非|而非)\s*$")
+YES_NO_FORM_BEFORE = re.compile(r"(?:有没有|是不是|是否)\s*$")
 ROLE_REACH = 3  # characters between a department and its role word: 是能源局牵头, the energy bureau leading
 ROLE_CUES = frozenset({Cue.LEAD, Cue.PARTICIPATE, Cue.LEAD_QUESTION, Cue.RESPONSIBLE})
 # the role a department's own role word gives it, where a question names several: 发改委牵头、财政厅配合
@@ -142,6 +144,17 @@ def _outermost(matches: list[Match]) -> list[Match]:
     return kept
 
 
+def _negated_leads_support(text: str, matches: list[Match]) -> list[Match]:
+    """A lead word right after a negation names the supporting role: 没有牵头的, 不牵头, 非牵头 —
+    but not in the yes/no forms 有没有牵头, 是不是牵头, which ask whether it leads."""
+    return [
+        replace(m, cue=Cue.SUPPORT)
+        if m.cue is Cue.LEAD and NEGATION_BEFORE.search(text[: m.start]) and not YES_NO_FORM_BEFORE.search(text[: m.start])
+        else m
+        for m in matches
+    ]
+
+
 def _blank(text: str, spans: list[tuple[int, int]]) -> str:
     chars = list(text)
     for start, end in spans:
@@ -175,7 +188,7 @@ class QuestionReader:
             qualifier = DEPARTMENT_QUALIFIER.search(rest[: mention.start])
             spans.append((qualifier.start() if qualifier else mention.start, _through_own_name(rest, mention.end, mention.department)))
         masked = _blank(rest, spans)
-        matches = _outermost(self.lexicon.matches(masked))
+        matches = _negated_leads_support(masked, _outermost(self.lexicon.matches(masked)))
         first_spans: dict[Department, tuple[int, int]] = {}
         namesakes: dict[Department, tuple[Department, ...]] = {}
         for mention, span in zip(mentions, spans):

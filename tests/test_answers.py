@@ -170,12 +170,15 @@ def test_abbreviations_and_mixed_questions_find_their_measures(pipeline, questio
         ("Does the finance department lead PPP?", "yes"),
         ("湿地生态移民是林业厅牵头吗？", "no"),
         ("Does the Forestry Department lead the wetland eco-migration?", "no"),
+        ("农委有没有牵头电子商务平台建设？", "no"),
     ],
 )
 def test_yes_no_questions_get_a_verdict_with_the_citation(pipeline, question, verdict):
     answer = pipeline.ask(question)
     assert answer.intent is Intent.YES_NO and answer.verdict.value == verdict
-    assert answer.direct.startswith(("是。", "不是。", "Yes.", "No."))
+    # in the question's own words: 是/不是, 有/没有
+    words = {"是": ("是。", "不是。"), "有没有": ("有。", "没有。")}["有没有" if "有没有" in question else "是"]
+    assert answer.direct.startswith((*words, "Yes.", "No."))
     assert answer.citations and answer.count is None  # never turned into the department's list
 
 
@@ -389,3 +392,23 @@ def test_a_yes_no_follow_up_is_a_verdict_on_the_measures_just_cited(pipeline):
 def test_the_last_measure_is_the_document_last_whatever_its_number(pipeline, question):
     answer = pipeline.ask(question)
     assert answer.intent is Intent.MEASURE and [c.measure for c in answer.citations] == [max(RESPONSIBLE)]
+
+
+@pytest.mark.parametrize(
+    ("question", "first"),
+    [
+        ("国土厅牵头的措施有几条，分别是什么？", "省国土资源厅牵头4项措施：第109、110、111、112条。"),
+        ("How many measures does the land department lead, and which ones?", "Provincial Department of Land and Resources leads 4 measures: 109, 110, 111, 112."),
+    ],
+)
+def test_a_count_asked_with_its_list_gives_both(pipeline, question, first):
+    answer = pipeline.ask(question)
+    assert answer.intent is Intent.DEPT_LEAD_COUNT and answer.direct == first and answer.count == 4
+
+
+def test_a_count_on_a_named_subject_counts_the_measures_on_it(pipeline):
+    answer = pipeline.ask("发改委牵头的交通方面的措施有几项？")
+    cited = [c.measure for c in answer.citations]
+    assert answer.intent is Intent.DEPT_LEAD_COUNT and answer.count == len(cited) < 51
+    assert f"其中与此相关的有{len(cited)}项" in answer.direct
+    assert all(RESPONSIBLE[number][0] == "省发展改革委" for number in cited)

@@ -258,6 +258,8 @@ def test_a_count_of_anything_but_tasks_asks_for_a_figure(reader, question, count
     ("question", "role"),
     [
         ("帮助中电投集团建热电厂，是能源局牵头吗？", Role.LEAD),
+        # 有没有 asks whether it leads; its 没有 is no negation
+        ("发改委有没有牵头旅游方面的措施？", Role.LEAD),
         ("协助央企建设电厂，是发改委牵头吗？", Role.LEAD),
         ("Does the finance department take part in PPP?", Role.ANY),
         ("PPP项目是财政厅牵头吗？", Role.LEAD),
@@ -325,6 +327,9 @@ def test_department_questions_ask_about_a_role(reader, question, role):
         ("Which measures does the tourism administration support but not lead?", Role.CO),
         ("How many times is the NDRC a supporting department?", Role.CO),
         ("Which measures does the Department of Commerce only assist with?", Role.CO),
+        # a lead word after a negation names the supporting role
+        ("哪些措施发改委没牵头？", Role.CO),
+        ("财政厅不牵头的措施", Role.CO),
         ("财政厅经手的所有措施，配合的也要算上，全部列出", Role.ANY),
         ("发改委牵头的和配合的措施都列出来", Role.ANY),
         ("省旅游局参与了哪些措施", Role.ANY),
