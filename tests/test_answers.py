@@ -83,7 +83,7 @@ def test_department_with_topic_filters_by_lead_then_ranks_by_topic(pipeline):
     # railways, airports, metro and international transport corridors, all led by the commission;
     # the citations stop where relevance drops rather than padding to top_k
     assert {c.measure for c in answer.citations} == {73, 75, 76, 77}
-    assert answer.direct.startswith("省发展改革委牵头51项措施，其中与此相关的是")
+    assert answer.direct.startswith("省发展改革委牵头51项措施，其中与此相关的有4项：")
 
 
 @pytest.mark.parametrize(
