@@ -1,6 +1,7 @@
 """The structure of a policy document: its headings, tasks and other citable passages."""
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -93,6 +94,16 @@ class Document:
     @property
     def measures(self) -> list[Passage]:
         return [p for p in self.passages if p.kind is PassageKind.MEASURE]
+
+    def heading_titles(self, parts: Collection[int], subsections: Collection[int]) -> tuple[set[str], set[str]]:
+        """The titles of the parts numbered `parts` and of the subsections numbered `subsections`."""
+        part_titles = {part.title for part in self.parts if part.number in parts}
+        return part_titles, {s.title for part in self.parts for s in part.subsections if s.number in subsections}
+
+    def under_headings(self, parts: Collection[int], subsections: Collection[int]) -> list[Passage]:
+        """The passages under those parts and subsections ("第五部分", "（三）")."""
+        part_titles, subsection_titles = self.heading_titles(parts, subsections)
+        return [p for p in self.passages if p.part in part_titles or p.subsection in subsection_titles]
 
     def measure(self, number: int) -> Passage | None:
         for passage in self.measures:

@@ -35,8 +35,6 @@ ROLE_WORDS_EN = {Role.LEAD: "leading", Role.CO: "supporting", Role.ANY: "taking 
 ROLE_VERBS_EN = {Role.LEAD: ("leads", "lead"), Role.CO: ("supports", "support"), Role.ANY: ("takes part in", "take part in")}
 RANKING_RUNNERS_UP = 2  # a ranking of every department names the runners-up where the first are no more than this many
 TIED_NAMED = 4  # departments named of a group with as many measures; the rest are counted
-# the document's 文号 asked about: said to be missing where the document prints none
-DOCUMENT_NUMBER_ASKED = re.compile(r"文号|字号|发文号|(?:reference|document|file)\s+number", re.IGNORECASE)
 HAS_QUESTION = re.compile(r"有没有|有无|是否有")
 CHINESE_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 
@@ -155,10 +153,11 @@ class Composer:
             items = self._items(understanding, intent, cited, language)
         if direct is None:
             direct = self._direct(understanding, intent, cited, items)
-            if understanding.counts_departments and intent not in DEPARTMENT_LIST_INTENTS and _measured(cited):
+            measured = _measured(cited)
+            if understanding.counts_departments and intent not in DEPARTMENT_LIST_INTENTS and measured:
                 # "第91条有几个部门负责？": the number of departments first, then who they are
-                count = len({name for passage in _measured(cited) for name in passage.departments})
-                direct = self._departments_counted(_measured(cited), count, language) + direct
+                count = len(_departments_named(measured))
+                direct = self._departments_counted(measured, count, language) + direct
             elif count is not None and intent not in DEPARTMENT_LIST_INTENTS:
                 # "一共几条？" after an answer: the number first, then what it counts
                 direct = (f"共{count}条。" if language == "zh" else f"{count} measure{'s' if count != 1 else ''}. ") + direct
@@ -183,7 +182,7 @@ class Composer:
         many tasks, parts and departments it has; each cites the document's opening passage."""
         zh = understanding.language == "zh"
         outline = Cue.OUTLINE in understanding.cues
-        asks_number = DOCUMENT_NUMBER_ASKED.search(understanding.text) is not None
+        asks_number = Cue.DOCUMENT_NUMBER in understanding.cues
         sentences = [
             self._document_outline(document, zh) if outline else self._document_facts(document, zh, asks_number) for document in documents
         ]
@@ -192,7 +191,7 @@ class Composer:
         if outline:
             count = sum(len(document.parts) for document in documents)
         elif understanding.counts_departments:
-            count = len({name for document in documents for passage in document.measures for name in passage.departments})
+            count = len(_departments_named([p for document in documents for p in document.measures]))
         else:
             count = sum(len(document.measures) for document in documents)
         return self.answer(understanding, Intent.DOCUMENT, opening, direct=direct, items=[], count=count)
@@ -218,7 +217,7 @@ class Composer:
 
     def _document_facts(self, document: Document, zh: bool, asks_number: bool) -> str:
         tasks, parts = len(document.measures), len(document.parts)
-        departments = len({name for passage in document.measures for name in passage.departments})
+        departments = len(_departments_named(document.measures))
         if zh:
             issued = f"，{document.issuer}" if document.issuer else ""
             issued += f"{document.date}印发" if document.date else ("印发" if document.issuer else "")
@@ -474,19 +473,13 @@ class Composer:
 
     def _tasks_of(self, name: str, role: Role, understanding: Understanding) -> list[Passage]:
         """The measures in which `name` holds `role`, within the documents, parts and subsections asked about."""
-        return [p for d in self.library.within(understanding.documents) for p in d.measures if holds_role(p, {name}, role) and self._in_scope(d, p, understanding)]
-
-    @staticmethod
-    def _scope_titles(document: Document, understanding: Understanding) -> set[str]:
-        """The titles of the parts and subsections of `document` a question names ("第五部分里…")."""
-        titles = {part.title for part in document.parts if part.number in understanding.parts}
-        return titles | {s.title for part in document.parts for s in part.subsections if s.number in understanding.subsections}
-
-    def _in_scope(self, document: Document, passage: Passage, understanding: Understanding) -> bool:
-        if not understanding.parts and not understanding.subsections:
-            return True
-        titles = self._scope_titles(document, understanding)
-        return passage.part in titles or passage.subsection in titles
+        scoped = bool(understanding.parts or understanding.subsections)
+        return [
+            p
+            for d in self.library.within(understanding.documents)
+            for p in (d.under_headings(understanding.parts, understanding.subsections) if scoped else d.measures)
+            if p.kind is PassageKind.MEASURE and holds_role(p, {name}, role)
+        ]
 
     def _one_department_direct(self, understanding: Understanding, intent: Intent, department: str, measured: list[Passage], role: Role) -> str:
         language = understanding.language
@@ -504,7 +497,8 @@ class Composer:
         else:
             head = f"{label}参与{n}{measures}" if zh else f"{label} takes part in {n}{measures}"
         if understanding.parts or understanding.subsections:
-            titles = sorted({t for d in self.library.within(understanding.documents) for t in self._scope_titles(d, understanding)})
+            headings = [d.heading_titles(understanding.parts, understanding.subsections) for d in self.library.within(understanding.documents)]
+            titles = sorted(set().union(*(parts | subsections for parts, subsections in headings)))
             head = f"在{'、'.join(f'「{t}」' for t in titles)}中，{head}" if zh else f"{head} under {', '.join(f'“{t}”' for t in titles)}"
         if n == 0 and role is Role.LEAD and (supported := self._tasks_of(department, Role.CO, understanding)):
             # "长春海关牵头了吗？": it leads none, and the measures it supports say where it stands
@@ -521,9 +515,9 @@ class Composer:
             return f"{head}; {len(numbers)} of them on this subject: {', '.join(numbers)}."
         if role is not Role.ANY:
             return f"{head}：{numbers_phrase(numbers, language)}。" if zh else f"{head}: {', '.join(numbers)}."
-        in_order = [task_number(p, language) for p in self._in_document_order(measured)]
-        led = [task_number(p, language) for p in self._in_document_order(measured) if p.lead_department == department]
-        supported = [number for number in in_order if number not in led]
+        in_order = self._in_document_order(measured)
+        led = [task_number(p, language) for p in in_order if p.lead_department == department]
+        supported = [task_number(p, language) for p in in_order if p.lead_department != department]
         if counting:
             return f"{head}（牵头{len(led)}项、配合{len(supported)}项）。" if zh else f"{head} (leads {len(led)}, supports {len(supported)})."
         if zh:
@@ -600,6 +594,10 @@ class Composer:
         if zh:
             return f"· {numbers_phrase([number], language)}（{roles}）：“{quote}”"
         return f"• Measure {number} ({roles}): “{quote}”"
+
+
+def _departments_named(measures: Sequence[Passage]) -> set[str]:
+    return {name for passage in measures for name in passage.departments}
 
 
 def english_date(written: str) -> str:

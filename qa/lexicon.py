@@ -40,7 +40,8 @@ class Cue(str, Enum):
     PROCEDURE = "procedure"  # how to apply, where to go, what papers
     CONTACT = "contact"  # phone numbers, addresses, service counters: what policy documents do not list
     OUTLINE = "outline"  # the document's parts: 分哪几个部分, table of contents
-    DOCUMENT_FACT = "document_fact"  # the document itself: its 文号, issuer, date of issue, title
+    DOCUMENT_FACT = "document_fact"  # the document itself: its issuer, date of issue, title
+    DOCUMENT_NUMBER = "document_number"  # its 文号 in particular, said to be missing where none is printed
     OFFICIAL = "official"  # who holds an office (省长是谁, who is the director): documents assign departments, not people
     MONEY = "money"  # sums of money, prices, fees
     FIGURE = "figure"  # rates, quantities, sizes

@@ -41,7 +41,7 @@ __all__ = ["MAX_QUESTION_CHARS", "InvalidQuestionError", "QAPipeline", "validate
 COUNT_INTENTS = {Intent.DEPT_LEAD_COUNT, Intent.DEPT_ALL_COUNT}
 # the role a follow-up to a department's list asks about, by the role words it uses: after "财政厅牵头几项？",
 # "那配合的呢？" asks what it supports, "牵头的呢？" what it leads, "都算上呢？" all of them
-FOLLOW_UP_ROLE_CUES = (Cue.LEAD, Cue.SUPPORT, Cue.PARTICIPATE, Cue.ALL_ROLES)
+FOLLOW_UP_ROLE_CUES = frozenset({Cue.LEAD, Cue.SUPPORT, Cue.PARTICIPATE, Cue.ALL_ROLES})
 FOLLOW_UP_ROLES = {
     frozenset({Cue.LEAD}): Role.LEAD,
     frozenset({Cue.SUPPORT}): Role.CO,
@@ -399,8 +399,8 @@ class QAPipeline:
         # stable: departments with as many measures stay in the order the documents first name them
         ranked = sorted(held.items(), key=lambda item: len(item[1]) if fewest else -len(item[1]))
         # the measures of the department that comes first, or of all that come first together
-        first = [tasks for _, tasks in ranked if len(tasks) == len(ranked[0][1])] if ranked else []
-        cited = [p for p in measures if any(p in tasks for tasks in first)]
+        first = {p.id for _, tasks in ranked if len(tasks) == len(ranked[0][1]) for p in tasks} if ranked else set()
+        cited = [p for p in measures if p.id in first]
         return self.composer.ranking_answer(understanding, ranked, role, fewest, cited), cited
 
     def _retrieve(self, understanding: Understanding, intent: Intent, k: int) -> tuple[Answer, list[Passage]]:
@@ -608,7 +608,7 @@ class QAPipeline:
                 asked, departments=understanding.departments, namesakes=understanding.namesakes, department_roles=understanding.department_roles
             )
         counting = Cue.COUNT in understanding.cues or asked.intent in COUNT_INTENTS
-        role = FOLLOW_UP_ROLES.get(frozenset(understanding.cues & set(FOLLOW_UP_ROLE_CUES)))
+        role = FOLLOW_UP_ROLES.get(understanding.cues & FOLLOW_UP_ROLE_CUES)
         if role is None and not understanding.departments and Cue.COUNT not in understanding.cues:
             return None
         if role is Role.CO and asked.listed_role is Role.CO:
@@ -640,14 +640,11 @@ class QAPipeline:
         """Rows of the parts or subsections the question names, if it names any."""
         if not understanding.parts and not understanding.subsections:
             return None
-        rows = []
-        for document in self._documents(understanding):
-            part_titles = {p.title for p in document.parts if p.number in understanding.parts}
-            subsection_titles = {s.title for p in document.parts for s in p.subsections if s.number in understanding.subsections}
-            for passage in document.passages:
-                if passage.part in part_titles or passage.subsection in subsection_titles:
-                    rows.append(self._rows[passage.id])
-        return rows
+        return [
+            self._rows[passage.id]
+            for document in self._documents(understanding)
+            for passage in document.under_headings(understanding.parts, understanding.subsections)
+        ]
 
     def _scope(self, understanding: Understanding, documents: Sequence[str]) -> tuple[frozenset[str], frozenset[str]]:
         """The documents a question is limited to: those asked for, else those it names by 文号 or title,
