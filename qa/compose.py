@@ -368,7 +368,14 @@ class Composer:
         if intent is Intent.MEASURE:
             return self._measure_direct(measured, language)
         if intent is Intent.DEPARTMENTS:
-            return self._roles_direct(measured[:DIRECT_MEASURES], language)
+            roles = self._roles_direct(measured[:DIRECT_MEASURES], language)
+            # the measures left out of the sentence are pointed to, so none is taken for absent
+            rest = [task_number(p, language) for p in measured[DIRECT_MEASURES:]]
+            if not rest:
+                return roles
+            if zh:
+                return roles.removesuffix("。") + f"；{numbers_phrase(rest, language)}的分工见所引原文。"
+            return roles.removesuffix(".") + f"; {numbers_phrase(rest, language)} {'is' if len(rest) == 1 else 'are'} quoted below."
         leads = [item for item in items if item.role is Role.LEAD]
         if not leads:
             return "相关措施未列明牵头部门。" if zh else "The measures on this name no lead department."

@@ -126,6 +126,8 @@ def test_follow_ups_refer_to_the_previous_answer(pipeline):
     assert co_departments.intent is Intent.DEPARTMENTS
     assert [c.measure for c in co_departments.citations] == [c.measure for c in first.citations]
     assert "配合：" in co_departments.answer
+    # the first line names every cited measure: the ones it has no room to spell out are pointed to
+    assert all(str(c.measure) in co_departments.direct for c in co_departments.citations)
     second = pipeline.ask("第二条呢", conversation_id=conversation)
     assert [c.measure for c in second.citations] == [first.citations[1].measure]
 
