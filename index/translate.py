@@ -37,6 +37,9 @@ STOPWORDS = frozenset(
     """.split()
 )
 
+# Words that link the others in a phrase ("return farmland to wetland"), which a question's topic leaves out
+LINKING_WORDS = frozenset({"a", "an", "and", "for", "in", "of", "on", "the", "to", "with"})
+
 # Dictionary fallback: English phrases of up to this many words, and this many Chinese
 # words for each; more would drown the question's own terms.
 _DICTIONARY_PHRASE_WORDS = 3
@@ -157,6 +160,7 @@ class QueryTranslator:
         glossary = _glossary()
         # Later sources replace an entry of the same words: the library's vocabulary, then the
         # glossary of policy language, then the caller's phrases.
+        linked: dict[tuple[str, ...], list[str]] = {}
         for source in (vocabulary or {}, glossary, phrases or {}):
             for phrase, terms in source.items():
                 words = english_words(phrase)
@@ -164,6 +168,14 @@ class QueryTranslator:
                 if words and cleaned:
                     self._curated.add(words, cleaned)
                     self._curated_terms.update(cleaned)
+                    linked[tuple(words)] = cleaned
+        # a question's topic comes without its linking words ("the return of farmland to wetland"
+        # reads "return farmland wetland"): each phrase is also found by its other words, where no
+        # phrase of those words stands already
+        for words, terms in linked.items():
+            content = tuple(word for word in words if word not in LINKING_WORDS)
+            if 1 < len(content) < len(words) and content not in linked:
+                self._curated.add(content, terms)
         self._equivalents = _equivalent_words(glossary)
         self._dictionary = None if dictionary is None else _phrase_table(dictionary)
         self._lock = threading.Lock()
