@@ -46,9 +46,11 @@ JOINT_KIND = "dept_joint"
 # Which department leads or takes part in the most (or fewest) measures: `lead` holds the department(s)
 # that come first, `relevant` their measures and `count` how many each has.
 RANKING_KIND = "dept_ranking"
-# yes/no questions expect "yes" or "no"; either/or questions expect the canonical name of the one that leads
+# yes/no questions expect "yes" or "no"; either/or questions expect the canonical name of the one that leads;
+# a ranking question asked yes or no ("科技厅牵头的比人社厅多吗？") expects "yes" or "no" too
 YES_NO = ("yes", "no")
 VERDICT_KINDS: tuple[str, ...] = ("yes_no", "either_or")
+YES_NO_KINDS: tuple[str, ...] = ("yes_no", RANKING_KIND)
 
 GOLD_PATH = Path(__file__).with_name("gold.jsonl")  # the fitted part: rules, lexicons and models may learn from it
 TEST_PATH = Path(__file__).with_name("test.jsonl")  # the held-out part: written separately, never fitted on
@@ -91,8 +93,10 @@ class GoldQuestion(BaseModel):
             raise ValueError(f"a yes/no question expects one of {', '.join(YES_NO)}")
         if self.kind == "either_or" and not self.expect:
             raise ValueError("an either/or question expects the department that leads")
-        if self.kind not in VERDICT_KINDS and self.expect is not None:
-            raise ValueError("only yes/no and either/or questions have `expect`")
+        if self.kind == RANKING_KIND and self.expect not in (None, *YES_NO):
+            raise ValueError(f"a ranking question asked yes or no expects one of {', '.join(YES_NO)}")
+        if self.kind not in (*VERDICT_KINDS, RANKING_KIND) and self.expect is not None:
+            raise ValueError("only yes/no, either/or and ranking questions have `expect`")
         if self.kind == "follow_up" and not self.context:
             raise ValueError("a follow-up question needs the earlier questions of its conversation in `context`")
         if set(self.relevant) & set(self.related):

@@ -107,4 +107,8 @@ class AbstentionPolicy:
     def should_abstain(self, features: dict[str, float], language: str) -> bool:
         if self.model is None:
             return False
+        # not one word of the question stands in the library: nothing there answers it, however
+        # near the encoders place some passage
+        if features.get(f"best:{LEXICAL}") == 0.0 and features["vocabulary_coverage"] == 0.0:
+            return True
         return self.model.probability_in_scope(features) < self.model.thresholds[language]

@@ -71,7 +71,7 @@ class Answer(BaseModel):
     direct: str = Field(description="One sentence that answers the question from the cited measures")
     answer: str = Field(description="The direct answer followed by one line per citation, as plain text")
     items: list[AnswerItem] = Field(default_factory=list, description="The facts the direct answer states, as data")
-    verdict: Verdict | None = Field(default=None, description="yes/no questions: whether the named department leads")
+    verdict: Verdict | None = Field(default=None, description="yes/no questions: whether the named department leads, or has more (fewer) measures than the other named")
     choice: str | None = Field(default=None, description="either/or questions: the named department that leads")
     abstained: bool
     citations: list[Citation] = Field(description="Ranked best first")

@@ -16,7 +16,7 @@ from qa.answer import Answer, AnswerItem, Citation, Intent, Role, Verdict
 from qa.department_roles import holds_role
 from qa.lexicon import Cue
 from qa.task_numbers import display_number, numbers_phrase
-from qa.understanding import DEPARTMENT_LIST_INTENTS, Understanding
+from qa.understanding import DEPARTMENT_LIST_INTENTS, TAG_QUESTION, Understanding
 
 LIST_PREVIEW_CHARS = 36  # long lists quote the opening of each measure; the citation holds the rest
 DIRECT_QUOTE_CHARS = 60  # a measure asked about by number is quoted in the direct answer up to here
@@ -262,11 +262,19 @@ class Composer:
             else:
                 verb = ROLE_VERBS_EN[role][0 if len(shown_groups[0]) == 1 else 1]
                 direct = f"{phrases[0]} {verb} the {'fewest' if fewest else 'most'} measures" + (f", then {phrases[1]}" if len(phrases) > 1 else "") + "."
+        verdict = None
+        if Cue.YES_NO in understanding.cues and Cue.EITHER_OR not in understanding.cues and len(understanding.departments) > 1:
+            # "科技厅牵头的比人社厅多吗？": whether the department named first has more (or fewer) than the others
+            held = {name: len(tasks) for name, tasks in ranked}
+            mine = held.pop(understanding.departments[0].name, 0)
+            holds = all(mine < n for n in held.values()) if fewest else all(mine > n for n in held.values())
+            verdict = Verdict.YES if holds else Verdict.NO
+            direct = (("是。" if holds else "不是。") if zh else ("Yes. " if holds else "No. ")) + direct
         items = [
             AnswerItem(department=name, label=self.department_label(name, language), role=role, measures=[task_number(p, language) for p in tasks], document=tasks[0].document if tasks else "")
             for name, tasks in shown
         ]
-        return self.answer(understanding, Intent.DEPT_RANKING, [(p, 1.0) for p in cited], direct=direct, items=items, count=best)
+        return self.answer(understanding, Intent.DEPT_RANKING, [(p, 1.0) for p in cited], direct=direct, items=items, count=best, verdict=verdict)
 
     def _tied(self, group: Sequence[tuple[str, list[Passage]]], language: str) -> str:
         """省发展改革委（51项） / 省人社厅、省经合局（各7项） / 省环保厅、…等12个部门（各1项）"""
@@ -392,8 +400,9 @@ class Composer:
             return f"The measures on this are {listed}; " + "; ".join(clauses) + "."
         return "; ".join(clauses) + "."
 
-    def _roles_direct(self, measured: list[Passage], language: str) -> str:
-        """第91条由省国开行牵头，省住房城乡建设厅、省财政厅配合；… / Measure 91: led by …, with …; …"""
+    def _roles_direct(self, measured: list[Passage], language: str, named: frozenset[str] = frozenset()) -> str:
+        """第91条由省国开行牵头，省住房城乡建设厅、省财政厅配合；… / Measure 91: led by …, with …; ….
+        The `named` departments a question asks about are among the co-responsible ones shown."""
         parts = []
         for passage in measured:
             number = task_number(passage, language)
@@ -409,7 +418,9 @@ class Composer:
                 )
                 continue
             lead = self._short_label(passage.lead_department, language)
-            co = [self._short_label(d, language) for d in passage.co_departments[:DIRECT_CO_DEPARTMENTS]]
+            # the first few in written order, a named one taking the place of the last where it is further on
+            kept = set(sorted(passage.co_departments, key=lambda d: d not in named)[:DIRECT_CO_DEPARTMENTS])
+            co = [self._short_label(d, language) for d in passage.co_departments if d in kept]
             more = len(passage.co_departments) - len(co)
             if language == "zh":
                 others = "、".join(co) + (f"等{len(passage.co_departments)}个部门" if more else "等" if passage.ends_with_deng else "")
@@ -536,17 +547,22 @@ class Composer:
     def verdict_direct(self, understanding: Understanding, verdict: Verdict, measured: list[Passage]) -> str:
         """是。第8条由省财政厅牵头。 / No. Measure 8 is led by …"""
         zh = understanding.language == "zh"
-        roles = self._roles_direct(measured[:DIRECT_MEASURES], understanding.language)
+        roles = self._roles_direct(measured[:DIRECT_MEASURES], understanding.language, _asked_names(understanding))
         if zh:
-            # answered in the question's own words: 有没有…？ 有/没有; 是不是…？ 是/不是
-            yes, no = ("有。", "没有。") if HAS_QUESTION.search(understanding.text) else ("是。", "不是。")
+            # answered in the question's own words: 有没有…？ 有/没有; …，对吗？ 对/不对; 是不是…？ 是/不是
+            if HAS_QUESTION.search(understanding.text):
+                yes, no = "有。", "没有。"
+            elif TAG_QUESTION.search(understanding.text) and not understanding.text.rstrip("？?。 ").endswith("是不是"):
+                yes, no = "对。", "不对。"
+            else:
+                yes, no = "是。", "不是。"
             return (yes if verdict is Verdict.YES else no) + roles
         return ("Yes. " if verdict is Verdict.YES else "No. ") + roles
 
     def choice_direct(self, understanding: Understanding, choice: str | None, measured: list[Passage]) -> str:
         """是省发展改革委牵头：第31条由… / Neither: measure 31 is led by …"""
         zh = understanding.language == "zh"
-        roles = self._roles_direct(measured[:DIRECT_MEASURES], understanding.language)
+        roles = self._roles_direct(measured[:DIRECT_MEASURES], understanding.language, _asked_names(understanding))
         if choice is None:
             return f"都不是：{roles}" if zh else f"Neither. {roles}"
         label = self._short_label(choice, understanding.language)
@@ -618,3 +634,8 @@ def english_date(written: str) -> str:
 
 def _preview(text: str) -> str:
     return text if len(text) <= LIST_PREVIEW_CHARS else text[:LIST_PREVIEW_CHARS] + "…"
+
+
+def _asked_names(understanding: Understanding) -> frozenset[str]:
+    """The departments a question names, with every department each name names."""
+    return frozenset(d.name for i in range(len(understanding.departments)) for d in understanding.namesakes_of(i))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 ENGLISH_COUNT = re.compile(r"\bhow\s+many\s+([a-z][a-z-]*)", re.IGNORECASE)
-# 多少游客, 多少家企业, 多少个就业岗位: a measure word may stand between 多少 and the noun
-CHINESE_COUNT = re.compile(r"多少(?:个|名|位|家|户|万|亿|千|百)?([\u4e00-\u9fff]{1,2})")
+# 多少游客, 多少家企业, 几个就业岗位: a measure word may stand between 多少 (几) and the noun
+CHINESE_COUNT = re.compile(r"(?:多少|几)(?:个|名|位|家|户|万|亿|千|百)?([\u4e00-\u9fff]{1,2})")
 # what the library itself counts: its tasks and the bodies responsible for them
 LIBRARY_COUNTS_EN = frozenset(
     {
@@ -17,8 +17,9 @@ LIBRARY_COUNTS_EN = frozenset(
         "part", "parts", "section", "sections", "subsection", "subsections", "document", "documents", "points",
     }
 )
-# the first character after 多少 (钱 is a sum; a measure word alone, 多少个, counts nothing named)
-LIBRARY_COUNTS_ZH = frozenset("项条件次回处份类部门单位措施钱个名位家户万亿千百")
+# the first character after 多少 or 几 (钱 is a sum; a measure word alone, 多少个, counts nothing named;
+# 几大部分 counts parts, 几乎 is no count)
+LIBRARY_COUNTS_ZH = frozenset("项条件次回处份类部门单位措施钱个名位家户万亿千百大乎")
 
 
 # "第91条有几个部门负责", "how many departments work on it": the bodies the cited measures name

@@ -21,9 +21,9 @@ KEY_LENGTH = 2  # an entry is tried only where the first characters of its words
 
 class Cue(str, Enum):
     LEAD = "lead"  # names the lead role: 牵头, leads
-    PARTICIPATE = "participate"  # names a supporting or any role: 参与, 配合, involved
+    PARTICIPATE = "participate"  # names any role: 参与, 涉及, involved
     ALL_ROLES = "all_roles"  # leading and supporting both count: 配合的也算上
-    SUPPORT = "support"  # the supporting role alone: 作为配合部门, support but not lead
+    SUPPORT = "support"  # the supporting role alone: 配合的, 作为配合部门, assists, support but not lead
     NAME = "name"  # a department's names asked for: 全称, 英文名, what does it stand for, in English
     MOST = "most"  # departments compared by how many measures they have: 最多, the most, 更多, fewer
     FEWEST = "fewest"  # the comparison asks for the fewest: 最少, the fewest

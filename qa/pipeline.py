@@ -45,7 +45,7 @@ FOLLOW_UP_ROLE_CUES = frozenset({Cue.LEAD, Cue.SUPPORT, Cue.PARTICIPATE, Cue.ALL
 FOLLOW_UP_ROLES = {
     frozenset({Cue.LEAD}): Role.LEAD,
     frozenset({Cue.SUPPORT}): Role.CO,
-    frozenset({Cue.PARTICIPATE}): Role.CO,
+    frozenset({Cue.PARTICIPATE}): Role.ANY,
     frozenset({Cue.SUPPORT, Cue.PARTICIPATE}): Role.CO,
     frozenset({Cue.ALL_ROLES}): Role.ANY,
     frozenset({Cue.ALL_ROLES, Cue.PARTICIPATE}): Role.ANY,
@@ -457,11 +457,9 @@ class QAPipeline:
         # a name two provinces' documents share (财政厅) holds for either province's department
         candidates = {d.name for d in understanding.namesakes_of(0)}
         measured = self._deciding(hits)
-        if understanding.role is Role.LEAD:
-            holds = any(p.lead_department in candidates for p in measured)
-        else:
-            holds = any(candidates & set(p.departments) for p in measured)
-        verdict = Verdict.YES if holds else Verdict.NO
+        role = Role.CO if understanding.listed_role is Role.CO else understanding.role
+        holds = any(holds_role(p, candidates, role) for p in measured)
+        verdict = Verdict.YES if holds != understanding.negated else Verdict.NO
         direct = self.composer.verdict_direct(understanding, verdict, measured)
         return self.composer.answer(understanding, Intent.YES_NO, _scored(hits), direct=direct, verdict=verdict)
 
@@ -565,6 +563,8 @@ class QAPipeline:
             return *self._neighbour(understanding, passages), understanding
         if previous_intent in DEPARTMENT_LIST_INTENTS and (same := self._same_list(understanding, asked)) is not None:
             return *self._department(same, k), same
+        if (its_own := self._lead_department_list(understanding, previous)) is not None:
+            return *self._department(its_own, k), its_own
         inherited = replace(
             understanding,
             departments=understanding.departments or previous.understanding.departments,
@@ -597,6 +597,30 @@ class QAPipeline:
         intent = Intent.LEAD if lead_only else Intent.DEPARTMENTS
         return self.composer.answer(inherited, intent, [(p, 1.0) for p in passages]), passages, inherited
 
+    def _lead_department_list(self, understanding: Understanding, previous: Turn) -> Understanding | None:
+        """A follow-up asking for the list or count of the department the previous answer named as
+        lead ("它一共牵头几条？", "how many does that department lead in total?" after "谁牵头PPP项目
+        试点？"), in the role it asks about; None for anything else."""
+        cues = understanding.cues
+        if understanding.departments or understanding.has_topic or cues & {Cue.LEAD_QUESTION, Cue.RESPONSIBLE}:
+            return None
+        if not cues & FOLLOW_UP_ROLE_CUES or not cues & {Cue.COUNT, Cue.LIST, Cue.EXHAUSTIVE}:
+            return None
+        lead = next((item.department for item in previous.answer.items if item.role is Role.LEAD), None)
+        department = self.registry.named(lead) if lead else None
+        if department is None:
+            return None
+        asked = replace(
+            understanding,
+            intent=Intent.DEPT_ALL,
+            departments=(department,),
+            namesakes=((department,),),
+            department_roles=(None,),
+            topic="",
+            subject="",
+        )
+        return self._same_list(understanding, asked)
+
     @staticmethod
     def _same_list(understanding: Understanding, asked: Understanding) -> Understanding | None:
         """A follow-up to a department's list asking the same of another department ("那发改委呢？"),
@@ -607,7 +631,8 @@ class QAPipeline:
             asked = replace(
                 asked, departments=understanding.departments, namesakes=understanding.namesakes, department_roles=understanding.department_roles
             )
-        counting = Cue.COUNT in understanding.cues or asked.intent in COUNT_INTENTS
+        # "which ones?" after a count asks for the list
+        counting = Cue.COUNT in understanding.cues or (asked.intent in COUNT_INTENTS and not understanding.cues & {Cue.LIST, Cue.EXHAUSTIVE})
         role = FOLLOW_UP_ROLES.get(understanding.cues & FOLLOW_UP_ROLE_CUES)
         if role is None and not understanding.departments and Cue.COUNT not in understanding.cues:
             return None

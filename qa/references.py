@@ -70,7 +70,7 @@ LINE_PATTERNS = (
 )
 ORDINAL_PATTERNS = (
     re.compile(rf"^(?:那)?第\s*({NUMBER})\s*(?:条|个|项)呢"),
-    re.compile(r"^(?:and |what about |how about )?the (first|second|third|fourth|fifth|last) one", re.IGNORECASE),
+    re.compile(r"(?<![a-z])the (first|second|third|fourth|fifth|last|1st|2nd|3rd|4th|5th) one\b", re.IGNORECASE),
 )
 # "下一条呢", "and the one after it": the measure next to the previous answer's
 STEP_PATTERNS = (
@@ -82,7 +82,7 @@ STEP_PATTERNS = (
 # "最后一条是什么", "the last measure": the document's last task, whatever its number
 LAST_MEASURE = -1
 LAST_MEASURE_PATTERN = re.compile(r"最后(?:一)?\s*(?:条|项)(?:措施|任务)?|(?<![a-z])the\s+(?:last|final)\s+(?:measure|item|article|task)\b", re.IGNORECASE)
-ENGLISH_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "last": -1}
+ENGLISH_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "last": -1, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5}
 ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
 _NUMBER_OR_RANGE = re.compile(rf"(\d+|[{NUMERAL_CHARS}]+|[ivxlc]+\b)|({RANGE_WORDS})", re.IGNORECASE)
 # English numbers spelled out after a reference word ("measure one hundred and five") or as an
@@ -101,9 +101,11 @@ _ORDINAL_WORD = rf"(?:{_SPELLED}[\s-]+)?(?:{'|'.join(IRREGULAR_ORDINALS)}|{_NUMB
 SPELLED_AFTER_REFERENCE = re.compile(rf"(?<![a-z])(?:{ENGLISH_REFERENCE_WORDS}|parts?|(?:sub)?sections?)\s+{_SPELLED}(?:{_SEPARATOR}{_SPELLED})*(?![a-z])", re.IGNORECASE)
 _SPELLED_NUMBER = re.compile(rf"(?<![a-z]){_SPELLED}(?![a-z])", re.IGNORECASE)
 ORDINAL_BEFORE_REFERENCE = re.compile(
-    # only where the sentence goes on about that measure: "the first measure the NDRC leads" is the first of a list
-    rf"(?<![a-z])the\s+(\d+(?:st|nd|rd|th)|{_ORDINAL_WORD})\s+({ENGLISH_REFERENCE_WORDS}|part|(?:sub)?section)"
-    r"(?=\s*(?:[?.!,;]|$|(?:say|says|said|cover|covers|state|states|mean|means|about|of the|in the)\b))",
+    # only where the sentence goes on about that measure: "the first measure the NDRC leads" is the first of a list;
+    # "the 12th one" outside a conversation (in one, "the second one" is a citation of the last answer)
+    rf"(?<![a-z])the\s+(\d+(?:st|nd|rd|th)|{_ORDINAL_WORD})\s+({ENGLISH_REFERENCE_WORDS}|part|(?:sub)?section|one)"
+    r"(?=\s*(?:[?.!,;]|$|(?:say|says|said|cover|covers|state|states|mean|means|about|of the|in the|is|was|does|do"
+    r"|talks?|deals?|contains?|requires?|describes?|provides?)\b))",
     re.IGNORECASE,
 )
 MAX_RANGE = 50  # a wider "range" is more likely two separate numbers than 50 measures asked about at once
@@ -168,8 +170,9 @@ def _digits_for_words(text: str) -> str:
         return _SPELLED_NUMBER.sub(number, match.group())
 
     def ordinal(match: re.Match[str]) -> str:
+        word = "measure" if match.group(2).lower() == "one" else match.group(2)
         try:
-            return f"{match.group(2)} {english_number(match.group(1))}"
+            return f"{word} {english_number(match.group(1))}"
         except ValueError:
             return match.group()
 

@@ -70,8 +70,8 @@ SLOTS: dict[str, Callable[[Signals], bool]] = {
     # "国开行棚改贷款谁负责": naming a department in a who-question does not ask for its list
     "asks_who_only": lambda s: _asks_who(s) and not s.cues & {Cue.LIST, Cue.EXHAUSTIVE, Cue.COUNT, Cue.ALL_ROLES},
     "list_asked": lambda s: bool(s.cues & {Cue.LIST, Cue.EXHAUSTIVE, Cue.COUNT, Cue.ALL_ROLES}) and not s.cues & {Cue.YES_NO},
-    # "国开行棚改贷款的利率是多少": a sum, figure or date asked about, not a department's list
-    "asks_quantity": lambda s: bool(s.cues & {Cue.MONEY, Cue.FIGURE, Cue.DATE}) and Cue.COUNT not in s.cues,
+    # "国开行棚改贷款的利率是多少", "财政厅有多少个处室": a sum, figure or date asked about, not a department's list
+    "asks_quantity": lambda s: bool(s.cues & {Cue.MONEY, Cue.FIGURE, Cue.DATE}) and (Cue.COUNT not in s.cues or bool(s.counted)),
     "role_or_list": _role_or_list,
     # "哪个部门牵头的措施最多": who-words and role words both say what departments are compared by
     "asks_about_roles": lambda s: _role_or_list(s) or _asks_who(s),

@@ -36,8 +36,17 @@ CJK_PHRASE = re.compile(r"(?=.*[\u4e00-\u9fff])[\u4e00-\u9fff0-9A-Z]+")
 _TOPIC_PIECE = re.compile(r"[\u4e00-\u9fff]+|[A-Za-z0-9][A-Za-z0-9'’\-]*")
 NEGATION_BEFORE = re.compile(r"(?:没有|没|不|非|并非|而非)\s*$")
 YES_NO_FORM_BEFORE = re.compile(r"(?:有没有|是不是|是否)\s*$")
+# A yes/no question put as a statement with a tag asks whether the statement is right ("…，对吗？",
+# "…吧？", "…, right?"); a negation next to its department makes the statement negative
+TAG_QUESTION = re.compile(
+    r"(?:对吗|对不对|对吧|对么|是吧|没错吧|没错吗|没记错吧|是这样吗|是不是|真的假的|是真的吗|真的吗|吧)[？?。！!\s]*$"
+    r"|,?\s*(?:right|correct|true|is that right|is that true|is that correct|am i right|does it|is it)\s*[?？.!]*\s*$",
+    re.IGNORECASE,
+)
+NEGATION_AFTER = re.compile(r"\s*(?:并不是|并非|不是|不|没有|没|未|does not|doesn't|doesnt|is not|isn't|isnt)(?![A-Za-z])", re.IGNORECASE)
+NEGATION_BEFORE_NAME = re.compile(r"(?:并不是|并非|不是|不归|不由)\s*$|(?<![A-Za-z])(?:not|isn't|isnt)\s+(?:the\s+)?$", re.IGNORECASE)
 ROLE_REACH = 3  # characters between a department and its role word: 是能源局牵头, the energy bureau leading
-ROLE_CUES = frozenset({Cue.LEAD, Cue.PARTICIPATE, Cue.LEAD_QUESTION, Cue.RESPONSIBLE})
+ROLE_CUES = frozenset({Cue.LEAD, Cue.SUPPORT, Cue.PARTICIPATE, Cue.LEAD_QUESTION, Cue.RESPONSIBLE})
 # the role a department's own role word gives it, where a question names several: 发改委牵头、财政厅配合
 ROLE_OF_CUE = {Cue.LEAD: Role.LEAD, Cue.LEAD_QUESTION: Role.LEAD, Cue.SUPPORT: Role.CO, Cue.PARTICIPATE: Role.ANY}
 ROLE_WORDS = frozenset(ROLE_OF_CUE)
@@ -77,6 +86,9 @@ class Understanding:
     namesakes: tuple[tuple[Department, ...], ...] = ()
     # for each of `departments`, the role its own role word gives it ("发改委牵头、财政厅配合"); None: no word of its own
     department_roles: tuple[Role | None, ...] = ()
+    # a yes/no question stating the negative ("省农委不是黑土地保护的牵头单位，对吗？"): its verdict is
+    # whether the department does not hold the role
+    negated: bool = False
 
     def namesakes_of(self, index: int) -> tuple[Department, ...]:
         return self.namesakes[index] if index < len(self.namesakes) else (self.departments[index],)
@@ -226,9 +238,14 @@ class QuestionReader:
         intent = self.table.route(signals)
         if intent is None:
             intent = self.classifier.predict(scan.features()) if self.classifier is not None else Intent.TOPIC
+        negated = False
         if intent is Intent.YES_NO:
             departments = scan.asked_about_first()
-            if role := scan.role_next_to(departments[0]):
+            role = scan.role_next_to(departments[0])
+            negated = bool(TAG_QUESTION.search(question.text)) and scan.negated(departments[0])
+            if negated and role is Cue.SUPPORT:
+                role = Cue.LEAD  # 不牵头…吧？ states that it does not lead: the negation is the verdict's to apply
+            if role:
                 cues = (cues - ROLE_CUES) | {role}
         return Understanding(
             question=question,
@@ -251,6 +268,7 @@ class QuestionReader:
             counts_departments=Cue.COUNT in cues and counts_departments(scan.masked),
             years=tuple(int(y) for y in YEAR.findall(question.text)),
             line_ref=references.lines,
+            negated=negated,
         )
 
     def classifier_features(self, question: Question) -> list[str]:
@@ -290,6 +308,12 @@ class _Scan:
             return None
         nearest = min(role, key=lambda m: _gap(span, m))
         return nearest.cue if _gap(span, nearest) <= ROLE_REACH else None
+
+    def negated(self, department: Department) -> bool:
+        """Whether a negation stands next to the department's name: 省农委不是…, 不是财政厅牵头的,
+        the NDRC doesn't lead…, not the NDRC."""
+        start, end = self.first_spans[self.departments.index(department)]
+        return NEGATION_AFTER.match(self.masked, end) is not None or NEGATION_BEFORE_NAME.search(self.masked[:start]) is not None
 
     def features(self) -> list[str]:
         """The wording with departments masked, and the cues: the classifier learns phrasing, not names."""

@@ -6,7 +6,7 @@ import itertools
 import pytest
 
 from eval.corpus_departments import GOLD_DOCUMENT, read_measure_departments
-from qa.answer import Intent
+from qa.answer import Intent, Verdict
 
 RESPONSIBLE = read_measure_departments(GOLD_DOCUMENT)
 SHANTYTOWN_LEADS = {91: "省国开行", 92: "省发展改革委", 93: "省国开行", 94: "省金融办"}
@@ -414,3 +414,65 @@ def test_a_count_on_a_named_subject_counts_the_measures_on_it(pipeline):
     assert answer.intent is Intent.DEPT_LEAD_COUNT and answer.count == len(cited) < 51
     assert f"其中与此相关的有{len(cited)}项" in answer.direct
     assert all(RESPONSIBLE[number][0] == "省发展改革委" for number in cited)
+
+
+@pytest.mark.parametrize(
+    ("follow_up", "count", "first"),
+    [
+        ("它一共牵头几条？", 5, "省财政厅牵头5项措施"),
+        ("它参与了多少条？", 58, "省财政厅参与58项措施"),
+        ("那它配合的有几条？", 53, "省财政厅作为配合部门参与53项措施"),
+        ("How many measures does that department lead in total?", 5, "Provincial Department of Finance leads 5 measures"),
+    ],
+)
+def test_a_follow_up_about_the_lead_just_named_counts_its_whole_list(pipeline, follow_up, count, first):
+    conversation = new_conversation()
+    pipeline.ask("谁牵头PPP项目试点？", conversation_id=conversation)
+    answer = pipeline.ask(follow_up, conversation_id=conversation)
+    assert answer.count == count and answer.direct.startswith(first)
+
+
+@pytest.mark.parametrize(
+    ("question", "verdict", "first"),
+    [
+        ("科技厅牵头的比人社厅多吗？", Verdict.YES, "是。省科技厅牵头的措施更多（8项）"),
+        ("金融办牵头的比财政厅少吗？", Verdict.NO, "不是。省财政厅牵头的措施更少（5项）"),
+        ("Does the Finance Department lead more measures than the NDRC?", Verdict.NO, "No. Provincial Development and Reform Commission leads more"),
+    ],
+)
+def test_a_comparison_asked_yes_or_no_gets_its_verdict_with_both_numbers(pipeline, question, verdict, first):
+    answer = pipeline.ask(question)
+    assert answer.intent is Intent.DEPT_RANKING and answer.verdict is verdict
+    assert answer.direct.startswith(first)
+
+
+@pytest.mark.parametrize(
+    ("question", "verdict", "first"),
+    [
+        # a statement denying that the department leads is wrong where it does
+        ("省农委不是黑土地保护的牵头单位，对不对？", Verdict.NO, "不对。第53条由省农委牵头"),
+        ("暖房子工程不是财政厅牵头的，对吗？", Verdict.YES, "对。第68条由省住房城乡建设厅牵头"),
+        ("国土资源厅不牵头工业废弃地治理吧？", Verdict.NO, "不对。第109条由省国土资源厅牵头"),
+        # a negative question asks whether it is so
+        ("暖房子工程不是住建厅牵头的吗？", Verdict.YES, "是。第68条由省住房城乡建设厅牵头"),
+    ],
+)
+def test_a_statement_put_as_a_question_is_judged_as_stated(pipeline, question, verdict, first):
+    answer = pipeline.ask(question)
+    assert answer.intent is Intent.YES_NO and answer.verdict is verdict
+    assert answer.direct.startswith(first)
+
+
+def test_a_supporting_department_asked_about_is_among_those_the_verdict_names(pipeline):
+    # measure 53 names seven supporting departments; the water resources department is the fourth
+    answer = pipeline.ask("黑土地保护我听说是水利厅管的，对吗？")
+    assert answer.verdict is Verdict.YES and answer.direct.startswith("对。第53条由省农委牵头")
+    assert "省水利厅" in answer.direct and "等7个部门配合" in answer.direct
+
+
+@pytest.mark.parametrize(
+    "question", ["How many staff does the NDRC have?", "省财政厅今年预算是多少？", "When was the Finance Department founded?", "住建厅今年招聘公务员吗？"]
+)
+def test_a_fact_about_a_department_the_documents_do_not_state_is_declined(pipeline, question):
+    answer = pipeline.ask(question)
+    assert answer.abstained and answer.citations == []

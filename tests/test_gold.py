@@ -31,6 +31,7 @@ from tests.documents import DOCUMENTS, write_document
 from tests.documents.model import BODY_START_LENGTH, expected_parse
 
 FIELDS = {"id", "q", "lang", "kind", "relevant", "related", "lead", "count"}
+NEGATION = re.compile(r"不是|不牵头|没有牵头|没牵头|并非|\bnot\b|n't\b", re.IGNORECASE)
 MEASURE_COUNT = 139
 MINIMUM_PER_KIND = {
     "lead": 40,
@@ -91,7 +92,8 @@ def test_eval_parser_agrees_with_the_test_regex():
 def test_every_line_has_exactly_the_schema_fields():
     for line_number, line in enumerate(GOLD_PATH.read_text(encoding="utf-8").splitlines(), start=1):
         row = json.loads(line)
-        optional = {"expect"} if row["kind"] in ("yes_no", "either_or") else {"context"} if row["kind"] == "follow_up" else set()
+        asks_yes_no = row["kind"] in ("yes_no", "either_or") or (row["kind"] == RANKING_KIND and "expect" in row)
+        optional = {"expect"} if asks_yes_no else {"context"} if row["kind"] == "follow_up" else set()
         assert set(row) == FIELDS | optional | ({"document"} if "document" in row else set()), f"line {line_number}"
         assert row.get("document") != GOLD_DOCUMENT_ID, f"line {line_number}: the gold document is the default"
 
@@ -213,7 +215,7 @@ def test_test_part_fields_follow_the_kind():
     for line_number, line in enumerate(TEST_PATH.read_text(encoding="utf-8").splitlines(), start=1):
         record = json.loads(line)
         expected = set(FIELDS) | ({"document"} if "document" in record else set())
-        if record["kind"] in VERDICT_KINDS:
+        if record["kind"] in VERDICT_KINDS or (record["kind"] == RANKING_KIND and "expect" in record):
             expected.add("expect")
         if record["kind"] == "follow_up":
             expected.add("context")
@@ -291,8 +293,11 @@ def test_test_part_verdicts_agree_with_the_document(test_part, registry):
         leads = {CORPUS[number][0] for number in question.relevant}
         named = named_departments(registry, question)
         if question.kind == "yes_no":
-            # a question may name a partner besides the department asked about: some reading must hold
-            holds = bool(named & leads) if question.expect == "yes" else bool(named - leads)
+            # a question may name a partner besides the department asked about, and a statement may
+            # deny that it leads ("…不是…牵头的，对吗？"): some reading must hold
+            readings = {"yes": bool(named & leads), "no": bool(named - leads)}
+            opposite = "no" if question.expect == "yes" else "yes"
+            holds = readings[question.expect] or (NEGATION.search(question.q) is not None and readings[opposite])
             assert named and holds, question.id
         if question.kind == "either_or":
             assert len(named) == 2 and question.expect in named, question.id

@@ -154,6 +154,7 @@ def every_field_set(library: Library) -> Understanding:
         setting=frozenset({"长春市", "长春"}),
         namesakes=((finance, bank), (ndrc,)),
         department_roles=(Role.LEAD, None),
+        negated=True,
     )
 
 

@@ -104,6 +104,15 @@ def read(reader: QuestionReader, text: str, in_conversation: bool = False):
         ("省科技厅和省教育厅哪个牵头的措施多？", Intent.DEPT_RANKING),
         ("Which agency is listed first in the largest number of measures?", Intent.DEPT_RANKING),
         ("Which measures are the most important?", Intent.TOPIC),
+        # two departments compared in plain words, or asked yes or no about
+        ("财政厅和金融办哪个牵头多？", Intent.DEPT_RANKING),
+        ("住建厅和国土资源厅谁牵头的条数多？", Intent.DEPT_RANKING),
+        ("科技厅牵头的比人社厅多吗？", Intent.DEPT_RANKING),
+        # a statement with a tag, or a negative question, asks yes or no
+        ("有人说暖房子工程是财政厅牵头，真的假的？", Intent.YES_NO),
+        ("我记得院士工作站是教育厅牵头的，没记错吧？", Intent.YES_NO),
+        ("Isn't the NDRC the lead on warm houses?", Intent.YES_NO),
+        ("Someone told me the Forestry Department leads the black soil protection. True?", Intent.YES_NO),
         # "which of" two departments asks which one
         ("Which of the tourism administration and the NDRC leads ice and snow tourism?", Intent.EITHER_OR),
         ("冰雪旅游，旅游局和发改委谁牵头？", Intent.EITHER_OR),
@@ -270,6 +279,25 @@ def test_a_yes_no_question_asks_about_the_role_next_to_its_department(reader, qu
     assert understanding.intent is Intent.YES_NO and understanding.role is role
 
 
+@pytest.mark.parametrize(
+    ("question", "negated"),
+    [
+        ("省农委不是黑土地保护的牵头单位，对不对？", True),
+        ("国土资源厅不牵头工业废弃地治理吧？", True),
+        ("The NDRC doesn't lead the warm house project, right?", True),
+        ("暖房子工程不是财政厅牵头的，对吧？", True),
+        # a negative question asks whether it is so
+        ("暖房子工程不是住建厅牵头的吗？", False),
+        ("Isn't the NDRC the lead on warm houses?", False),
+        ("黑土地保护是农委牵头的，对吗？", False),
+    ],
+)
+def test_a_yes_no_statement_with_a_negation_after_its_department_is_negative(reader, question, negated):
+    understanding = read(reader, question)
+    assert understanding.intent is Intent.YES_NO
+    assert understanding.negated is negated and understanding.role is Role.LEAD
+
+
 def test_a_contact_question_naming_who_leads_is_a_who_question(reader):
     assert read(reader, "12345热线建设由谁牵头？").intent is not Intent.OUT_OF_SCOPE
 
@@ -333,6 +361,16 @@ def test_department_questions_ask_about_a_role(reader, question, role):
         ("财政厅经手的所有措施，配合的也要算上，全部列出", Role.ANY),
         ("发改委牵头的和配合的措施都列出来", Role.ANY),
         ("省旅游局参与了哪些措施", Role.ANY),
+        # 配合 and 协助 name the supporting role; 领衔, 打头 and 第一责任单位 the lead
+        ("财政厅配合的措施有几条？", Role.CO),
+        ("住建厅协助了多少条？", Role.CO),
+        ("Which measures is the energy bureau supporting (not lead)?", Role.CO),
+        ("哪些措施由财政厅领衔？", Role.LEAD),
+        ("能源局是哪些条目的第一责任单位？", Role.LEAD),
+        ("省发展和改革委员会牵了多少项的头？", Role.LEAD),
+        ("发改委打头的措施有多少？", Role.LEAD),
+        ("Which measures does the finance department chair?", Role.LEAD),
+        ("List every measure the Water Resources Department is part of, supporting roles included", Role.ANY),
     ],
 )
 def test_a_department_list_holds_the_role_asked_about(reader, question, role):
@@ -360,7 +398,7 @@ def test_a_count_of_departments_is_told_from_a_count_of_measures(reader, questio
     [
         ("省发改委和省财政厅共同负责的措施有哪些？", [Role.ANY, Role.ANY], True),
         ("Which measures do the NDRC and the Department of Finance share?", [Role.ANY, Role.ANY], True),
-        ("发改委牵头、财政厅配合的措施有哪些？", [Role.LEAD, Role.ANY], True),
+        ("发改委牵头、财政厅配合的措施有哪些？", [Role.LEAD, Role.CO], True),
         ("发改委和财政厅各牵头几项？", [Role.LEAD, Role.LEAD], False),
         ("发改委牵头的措施有哪些", [Role.LEAD], False),
     ],
