@@ -400,6 +400,18 @@ class Composer:
             return f"The measures on this are {listed}; " + "; ".join(clauses) + "."
         return "; ".join(clauses) + "."
 
+    def stated_direct(self, understanding: Understanding, passage: Passage, clause: str, cited: Sequence[Passage]) -> str:
+        """第89条写明：“力争到2017年基本完成…”（省住房城乡建设厅牵头）。相关的还有第93、90条。"""
+        language = understanding.language
+        number = numbers_phrase([task_number(passage, language)], language) if passage.kind is PassageKind.MEASURE else passage.subsection or passage.part
+        others = [task_number(p, language) for p in _measured(cited) if p.id != passage.id]
+        lead = self._short_label(passage.lead_department, language) if passage.lead_department else ""
+        if language == "zh":
+            text = f"{number}写明：“{clause}”" + (f"（{lead}牵头）" if lead else "") + "。"
+            return text + (f"相关的还有{numbers_phrase(others, language)}。" if others else "")
+        text = f"{number[0].upper() + number[1:]} states: “{clause}”" + (f" (led by {lead})" if lead else "") + "."
+        return text + (f" Also related: {numbers_phrase(others, language)}." if others else "")
+
     def _roles_direct(self, measured: list[Passage], language: str, named: frozenset[str] = frozenset()) -> str:
         """第91条由省国开行牵头，省住房城乡建设厅、省财政厅配合；… / Measure 91: led by …, with …; ….
         The `named` departments a question asks about are among the co-responsible ones shown."""

@@ -34,6 +34,7 @@ from qa.question import MAX_QUESTION_CHARS, InvalidQuestionError, Question, vali
 from qa.references import LAST_MEASURE
 from qa.settings import Settings
 from qa.state_store import InMemoryStateStore, StateStore
+from qa.stated import DATE_IN_TEXT, FIGURE_IN_TEXT, MONEY_IN_TEXT, stated_patterns, stating_clause
 from qa.understanding import CJK, DEPARTMENT_LIST_INTENTS, QuestionReader, Understanding
 
 __all__ = ["MAX_QUESTION_CHARS", "InvalidQuestionError", "QAPipeline", "validate_question"]
@@ -61,11 +62,6 @@ RELEVANCE_SHARE = 0.55
 # A yes/no or either/or verdict rests on the measures closest to the best one only: a lower-ranked
 # neighbour that happens to name the department must not turn "no" into "yes"
 VERDICT_SHARE = 0.8
-# The figures and dates a question asks for must stand in the passages that answer it
-FIGURE_IN_TEXT = re.compile(
-    r"\d+(?:\.\d+)?\s*(?:亿|万|千|%|％|元|公里|千米|米|吨|千瓦|瓦|户|人|个|项|家|套|平方|亩|公顷|斤|座|条|处|所)"
-    r"|[一二三四五六七八九十百千万亿]+(?:亿|万)(?:元|亩|斤|人|户)?"
-)
 SPLITTABLE_INTENTS = {Intent.LEAD, Intent.DEPARTMENTS, Intent.TOPIC}
 # Where one question ends and another begins: a question mark with more after it, or a joining phrase
 SUB_QUESTION_BREAK = re.compile(r"(?<=[？?])|；|;|另外|此外|还有就是|(?:,\s*)?\band also\b|(?<=\w)\s*,\s*and (?=who|which|what)", re.IGNORECASE)
@@ -74,8 +70,6 @@ ACRONYM = re.compile(r"[A-Z0-9]{2,6}")
 # A subject of this many characters found word for word in a few passages is a quotation from them
 NOT_WORD = re.compile(r"[\W_]+")
 MIN_QUOTED_CHARS, MAX_QUOTED_CHARS, MAX_QUOTED_PASSAGES = 3, 24, 3
-MONEY_IN_TEXT = re.compile(r"\d+(?:\.\d+)?\s*(?:亿|万|千)?\s*(?:元|美元)|[一二三四五六七八九十百千万亿]+(?:亿|万)?元")
-DATE_IN_TEXT = re.compile(r"(?:19|20)\d\d\s*年|\d{1,2}\s*月|\d+\s*年(?:左右|内|时间)|年底|年末|年内|前完成|之前")
 
 logger = logging.getLogger(__name__)
 
@@ -427,6 +421,11 @@ class QAPipeline:
             return self.composer.abstain(understanding, Intent.OUT_OF_SCOPE, self.composer.uncovered(uncovered, understanding)), []
         if intent not in WHO_INTENTS and (reason := self._unstated(understanding, passages)) is not None:
             return self.composer.abstain(understanding, Intent.OUT_OF_SCOPE, reason), []
+        if intent not in WHO_INTENTS and (patterns := stated_patterns(understanding.cues)):
+            # "什么时候完成？": the first line quotes the clause that states it
+            if stated := stating_clause(passages, patterns, self.query(understanding).lexical_text):
+                direct = self.composer.stated_direct(understanding, *stated, passages)
+                return self.composer.answer(understanding, intent, _scored(hits), direct=direct), passages
         if intent is Intent.YES_NO:
             return self._yes_no(understanding, hits), passages
         if intent is Intent.EITHER_OR:
@@ -458,9 +457,10 @@ class QAPipeline:
         candidates = {d.name for d in understanding.namesakes_of(0)}
         measured = self._deciding(hits)
         role = Role.CO if understanding.listed_role is Role.CO else understanding.role
-        holds = any(holds_role(p, candidates, role) for p in measured)
-        verdict = Verdict.YES if holds != understanding.negated else Verdict.NO
-        direct = self.composer.verdict_direct(understanding, verdict, measured)
+        holding = [p for p in measured if holds_role(p, candidates, role)]
+        verdict = Verdict.YES if bool(holding) != understanding.negated else Verdict.NO
+        # the measures that decide come first in the sentence that backs the verdict
+        direct = self.composer.verdict_direct(understanding, verdict, holding + [p for p in measured if p not in holding])
         return self.composer.answer(understanding, Intent.YES_NO, _scored(hits), direct=direct, verdict=verdict)
 
     def _either_or(self, understanding: Understanding, hits: list[Hit]) -> Answer:

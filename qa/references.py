@@ -43,6 +43,11 @@ TASK_PATTERNS = (
         re.IGNORECASE,
     ),
 )
+# A task numbered under its part and subsection, as documents whose numbering restarts under each
+# heading print it ("二（三）2", "二、（一）1"): its reference is the headings' numbers and its own
+HEADED_TASK = re.compile(
+    rf"(?<![{NUMERAL_CHARS}\d])([{NUMERAL_CHARS}]+)\s*[、.．]?\s*[（(]\s*([{NUMERAL_CHARS}]+)\s*[)）]\s*(?:第\s*)?(\d+)(?![\d.])\s*(?:条|项|款)?"
+)
 PART_PATTERNS = (
     re.compile(rf"第\s*{NUMBER}\s*(?:部分|大部分|章)"),
     re.compile(r"(?<![a-z])part\s+(?:\d+|[ivxlc]+)\b", re.IGNORECASE),
@@ -242,7 +247,8 @@ def find_references(text: str, in_conversation: bool) -> References:
 
 
 def _cut_tasks(text: str) -> tuple[list[str], str]:
-    found: list[str] = []
+    found = [".".join(match.groups()) for match in HEADED_TASK.finditer(text)]
+    text = HEADED_TASK.sub(" ", text)
     for pattern in TASK_PATTERNS:
         for match in pattern.finditer(text):
             found.extend(DOTTED_NUMBER.findall(match.group()))

@@ -476,3 +476,15 @@ def test_a_supporting_department_asked_about_is_among_those_the_verdict_names(pi
 def test_a_fact_about_a_department_the_documents_do_not_state_is_declined(pipeline, question):
     answer = pipeline.ask(question)
     assert answer.abstained and answer.citations == []
+
+
+@pytest.mark.parametrize(
+    ("question", "first"),
+    [
+        ("棚户区改造计划什么时候完成？", "第89条写明：“积极落实2013-2017年棚户区改造计划，力争到2017年基本完成全省现有棚户区改造任务”（省住房城乡建设厅牵头）。"),
+        ("How much storage capacity should the grain facilities add?", "Measure 59 states: “用好中央预算内资金，加快我省31个粮食仓储设施项目建设，尽快完成增加仓容15.5亿斤任务” (led by Provincial Grain Bureau)."),
+    ],
+)
+def test_a_date_or_figure_asked_for_is_quoted_in_the_first_line(pipeline, question, first):
+    answer = pipeline.ask(question)
+    assert answer.direct.startswith(first) and answer.answer.startswith(answer.direct)

@@ -240,6 +240,10 @@ def test_measure_references(question, measures):
         ("tasks 2.1 and 2.2, and task 5", (5,), ("2.1", "2.2")),
         ("任务1.2讲什么", (), ("1.2",)),
         ("GDP增长7.5%的目标由谁牵头", (), ()),
+        # numbered under a part and a subsection, as documents that restart numbering print it
+        ("养老服务若干措施二（三）2由谁负责？", (), ("二.三.2",)),
+        ("二、（一）1讲了什么", (), ("二.一.1",)),
+        ("第二部分（三）有哪些措施", (), ()),
     ],
 )
 def test_task_numbers_under_their_group(question, measures, tasks):
