@@ -209,6 +209,8 @@ _DICTIONARY_NOISE = re.compile(r"^(?:CL:|variant of|old variant|surname|abbr\. )
 _PARENTHESES = re.compile(r"\s*\([^)]*\)")
 _PLACE_DEFINITION = re.compile(r"^[A-Z][\w ]*?\b(?i:province|city|county|prefecture|district|region|town|autonomous)\b")
 _TONE_DIGITS = re.compile(r"\d")
+# single characters the dictionary is not asked about (their first sense is rarely a name's) that join two words
+CONJUNCTIONS = {"和": "and", "与": "and", "及": "and"}
 
 
 @dataclass(frozen=True)
@@ -222,7 +224,10 @@ class English:
 
 
 def english_for(name: DepartmentName) -> English:
-    forms = list(dict.fromkeys(COMPOSERS[name.kind](name)))
+    """The English of a name; of a double name, that of each of its names, the first's first: 市经信局（市新经济委）
+    is called as 市经信局 is and as 市新经济委 is, never by a gloss of the brackets between them."""
+    names = name.joined or (name,)
+    forms = list(dict.fromkeys(form for each in names for form in COMPOSERS[each.kind](each)))
     return English(forms[0], tuple(forms[1:]))
 
 
@@ -367,7 +372,7 @@ COMPOSERS = {
 def gloss(chinese: str) -> str:
     """An English rendering of a subject no table knows, from CC-CEDICT: the longest dictionary
     words left to right, each by its first plain definition; a run of characters it lacks,
-    romanized as one word (长吉图 → Zhangjitu)."""
+    romanized as one word (长吉图 → Zhangjitu), unless it is a conjunction between words (和 → and)."""
     words: list[str] = []
     unknown, position = "", 0
     while position < len(chinese):
@@ -376,11 +381,15 @@ def gloss(chinese: str) -> str:
             unknown += chinese[position]
             position += 1
             continue
-        words += [romanize(unknown)] if unknown else []
+        words += [_unknown_run(unknown)] if unknown else []
         words.append(_definition(chinese[position:end]))
         unknown, position = "", end
-    words += [romanize(unknown)] if unknown else []
+    words += [_unknown_run(unknown)] if unknown else []
     return _title(" ".join(words))
+
+
+def _unknown_run(chinese: str) -> str:
+    return CONJUNCTIONS.get(chinese) or romanize(chinese)
 
 
 @functools.cache

@@ -3,9 +3,13 @@ other forms people write it in, from the standard abbreviations of government bo
 
 省发展改革委 is the level word 省, the subject 发展改革 and the body word 委: in a document of
 吉林省 its full name is 吉林省发展和改革委员会, and 发改委, 吉林省发改委, 发展和改革委员会 are the same body.
+A subject the table lacks is abbreviated as the table's are (经济和信息化 → 经信, as 工业和信息化 → 工信).
+A body with two names writes the second in brackets, 市经信局（市新经济委）: both are its names.
 """
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
@@ -110,6 +114,10 @@ SUBJECTS: tuple[Subject, ...] = (
     Subject(("统一战线工作", "统战")),
     Subject(("政法",)),
 )
+
+# How a subject joins two functions (工业和信息化); each is a word of two characters or more.
+CONJUNCTION = "和"
+MIN_FUNCTION_LENGTH = 2
 
 # Bare "X部" is a national ministry (财政部) unless X is one of a Party committee's departments.
 PARTY_SUBJECTS = frozenset({"组织", "宣传", "统一战线工作"})
@@ -216,6 +224,8 @@ class DepartmentName:
     branch: tuple[str, ...] = ()  # the branch word's forms, full first
     place: str = ""  # where a branch is, as its full name writes it: 长春, 吉林省
     rest: str = ""  # what follows the jurisdiction when no rule knows the parts (电力公司)
+    # a double name's two names, 市经信局 and 市新经济委 of 市经信局（市新经济委）; the parts above are the first's
+    joined: tuple[DepartmentName, ...] = ()
 
     @property
     def full_name(self) -> str:
@@ -229,7 +239,8 @@ class DepartmentName:
 
     @property
     def aliases(self) -> tuple[str, ...]:
-        forms = dict.fromkeys(ALIASES[self.kind](self))
+        joined = (form for name in self.joined for form in (name.written, *name.aliases))
+        forms = dict.fromkeys([*ALIASES[self.kind](self), *joined])
         forms.pop(self.written, None)
         return tuple(forms)
 
@@ -245,9 +256,17 @@ _SUBJECT_BY_FORM = {form: subject for subject in SUBJECTS for form in subject.al
 _ORGANIZATION_BY_FORM = {form: organization for organization in ORGANIZATIONS for form in organization.all_forms}
 
 
+# a second name in brackets after the first: 市经信局（市新经济委）
+DOUBLE_NAME = re.compile(r"^(?P<first>[^（()）]+)[（(](?P<second>[^（()）]+)[）)]$")
+
+
 def parse_name(written: str, document: Jurisdiction, gazetteer: Gazetteer) -> DepartmentName:
-    """The parts of a department's name as a document of `document` writes it."""
+    """The parts of a department's name as a document of `document` writes it; of a double name, its
+    first name's parts, the first and the bracketed one joined."""
     text = simplified(written).strip()
+    if double := DOUBLE_NAME.match(text):
+        first, second = (parse_name(double.group(part), document, gazetteer) for part in ("first", "second"))
+        return dataclasses.replace(first, written=written, joined=(first, second))
     return _as_institution(written, text, document, gazetteer) or _as_body(written, text, document, gazetteer)
 
 
@@ -362,8 +381,17 @@ def _subject_and_body(text: str) -> tuple[Subject, str] | None:
     if suffix is None:
         return None
     written_subject = text.removesuffix(suffix)
-    subject = _SUBJECT_BY_FORM.get(written_subject) or Subject((written_subject,))
+    subject = _SUBJECT_BY_FORM.get(written_subject) or _unlisted_subject(written_subject)
     return subject, _SHORT_BODY.get(suffix, suffix)
+
+
+def _unlisted_subject(written: str) -> Subject:
+    """A subject the table lacks, with the forms the table's own follow where it joins two functions
+    with 和: without the 和, and abbreviated to the first character of each (经济和信息化: 经济信息化, 经信)."""
+    functions = written.split(CONJUNCTION)
+    if len(functions) != 2 or min(map(len, functions)) < MIN_FUNCTION_LENGTH:
+        return Subject((written,))
+    return Subject((written, "".join(functions)), ("".join(function[0] for function in functions),))
 
 
 def _knows_subject(text: str) -> bool:

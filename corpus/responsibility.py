@@ -6,9 +6,10 @@
 - a line of its own after the task: 牵头单位：A / 责任单位：B、C / 配合单位：D;
 - the columns of a task-division table (牵头单位, 责任单位, 配合单位 …).
 
-An explicit 牵头 names the lead; otherwise the first department listed leads (the 公文 convention),
-unless the list is marked 按职责分工负责: then the departments share the task and none leads.
-Collective parties such as 各有关部门 or 各县（市、区）政府 are kept apart from departments.
+An explicit 牵头 names the lead (A牵头, 牵头单位：A, or a list's 省科技厅（牵头）); otherwise the first
+department listed leads (the 公文 convention), unless the list is marked 按职责分工负责: then the
+departments share the task and none leads. Collective parties such as 各有关部门 or 各县（市、区）政府
+are kept apart from departments; a placeholder (—, /, 无) in an empty cell or label names no one.
 """
 from __future__ import annotations
 
@@ -80,9 +81,11 @@ class Responsibility:
 
     @property
     def departments(self) -> tuple[str, ...]:
-        """Specific departments, the lead first, the others in the order written."""
-        written = [named.name for named in self.named if not is_party(named.name)]
-        return tuple(dict.fromkeys([self.lead, *written] if self.lead else written))
+        """Specific departments, the lead first (every one named 牵头, in the order written), the others
+        in the order written."""
+        specific = [named for named in self.named if not is_party(named.name)]
+        leading = [named.name for named in specific if named.role is Role.LEAD] or ([self.lead] if self.lead else [])
+        return tuple(dict.fromkeys([*leading, *(named.name for named in specific)]))
 
     @property
     def parties(self) -> tuple[str, ...]:
@@ -100,6 +103,10 @@ ROLE_CLAUSE = re.compile(
     re.DOTALL,
 )
 VERB_ROLES = {"牵头负责": Role.LEAD, "牵头": Role.LEAD, "配合": Role.CO, "协助": Role.CO, "参与": Role.CO}
+# a role marked after one name of a list: 省财政厅、省科技厅（牵头）、省投资集团
+ROLE_MARKER = re.compile(rf"^(?P<name>.+?)[（(](?P<verb>{'|'.join(VERB_ROLES)})(?:单位|部门)?[）)]$")
+# what an empty cell or label is filled with: —, ——, -, /, 无
+PLACEHOLDER = re.compile(r"^(?:[—–\-－/／]+|无)$")
 
 
 def _clause_role(match: re.Match[str], default: Role | None) -> Role:
@@ -148,14 +155,30 @@ def _split(text: str, separators: str) -> list[str]:
 
 
 def _names(text: str) -> list[str]:
-    return ["".join(name.split()) for name in _split(text, NAME_SEPARATORS)]
+    """The names listed, each with the whitespace of a wrapped line taken out; a placeholder (—, /, 无) names no one."""
+    names = ("".join(name.split()) for name in _split(text, NAME_SEPARATORS))
+    return [name for name in names if not PLACEHOLDER.match(normalized(name))]
+
+
+def _named(name: str, role: Role) -> Named:
+    """A name with the role it was listed under, unless its own bracket gives one: 省科技厅（牵头）
+    leads whatever list it stands in, and the marker is no part of its name."""
+    match = ROLE_MARKER.match(normalized(name))
+    if match is None:
+        return Named(name, role)
+    return Named(name[: match.end("name")], VERB_ROLES[match.group("verb")])
+
+
+def _marks_a_role(clause: str) -> bool:
+    return any(ROLE_MARKER.match(normalized(name)) for name in _names(clause))
 
 
 def read_roles(text: str, default: Role | None = None) -> Responsibility:
     """The parties named in clauses like "A牵头，B、C配合" or "A、B等负责".
 
-    A clause without a role word takes the default role (a labelled list) or, with no default,
-    is a note and names no one: "列第一位的为牵头部门，下同".
+    A clause without a role word takes the default role (a labelled list); with no default it lists
+    those responsible where one of its names carries its own role, "A、B（牵头）", and is otherwise a
+    note that names no one: "列第一位的为牵头部门，下同".
     """
     named: list[Named] = []
     deng = False
@@ -165,16 +188,16 @@ def read_roles(text: str, default: Role | None = None) -> Responsibility:
             names = clause[match.start("names") : match.end("names")]
             role = _clause_role(match, default)
             clause_deng = bool(match.group("deng"))
-        elif default is not None:
+        elif default is not None or _marks_a_role(clause):
             deng_match = DENG_AT_END.search(matching)
             clause_deng = deng_match is not None
-            names, role = (clause[: deng_match.start()] if deng_match else clause), default
+            names, role = (clause[: deng_match.start()] if deng_match else clause), default or Role.RESPONSIBLE
         else:
             continue
         listed = _names(names)
         if not listed or any(len(name) > MAX_NAME_LENGTH for name in listed):
             continue
-        named.extend(Named(name, role) for name in listed)
+        named.extend(_named(name, role) for name in listed)
         deng = deng or clause_deng
     return Responsibility(tuple(named), deng)
 
@@ -188,8 +211,17 @@ def read_labelled(text: str) -> Responsibility:
             continue
         value = text[label.end() : following.start() if following else len(text)]
         role = DEPARTMENT_LABELS[int(label.lastgroup.removeprefix("department"))][1]
-        found += read_roles(value.strip(CLAUSE_SEPARATORS + TRAILING_PUNCTUATION + CLOSING_BRACKETS), role)
+        found += read_roles(_label_value(value), role)
     return found
+
+
+def _label_value(text: str) -> str:
+    """A label's value without the punctuation around it, nor the end of a bracket the label stood
+    in (a line （牵头单位：A；责任单位：B）); a name's own bracket, 市经信局（市新经济委）, stays whole."""
+    value = text.strip(CLAUSE_SEPARATORS + TRAILING_PUNCTUATION)
+    while value and value[-1] in CLOSING_BRACKETS and _depths(value)[-1] < 0:
+        value = value[:-1].strip(CLAUSE_SEPARATORS + TRAILING_PUNCTUATION)
+    return value
 
 
 def read_bracket(inner: str) -> Responsibility:
@@ -264,6 +296,15 @@ class TableTask:
     group: TableGroup | None = None
 
 
+def _read_cell(cell: str, role: Role) -> Responsibility:
+    """The units a department cell lists. Its paragraphs are separate (offices often type one unit a
+    line), so a name never runs on from one into the next as it does across a wrapped line of text."""
+    found = NO_ONE
+    for line in cell.splitlines():
+        found += read_roles(line, role)
+    return found
+
+
 class _TaskTable:
     def __init__(self, rows: tuple[tuple[str, ...], ...]):
         self.header = rows[0]
@@ -289,7 +330,7 @@ class _TaskTable:
         ]
         responsibility = NO_ONE
         for role, cell in self.department_cells(row):
-            responsibility += read_roles(cell, role)
+            responsibility += _read_cell(cell, role)
         task = self.cell(row, TASK_COLUMN)
         return TableTask(
             number=self.cell(row, NUMBER_COLUMN) or str(position),

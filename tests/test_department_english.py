@@ -105,6 +105,7 @@ def test_english_aliases_stay_within_the_rules(issuer, written, not_aliases):
     [
         (JILIN, "省煤炭工业局", "Provincial Coal Industry Bureau"),
         (JILIN, "省民航机场集团", "Jilin Civil Aviation Airport Group"),
+        ("安徽省人民政府办公厅", "省经济和信息化厅", "Provincial Department of Economy and Informatization"),
     ],
 )
 def test_subjects_the_table_lacks_are_glossed_from_the_dictionary(issuer, written, name):
@@ -122,3 +123,13 @@ def test_a_place_no_table_knows_is_romanized_in_the_jurisdiction_qualified_alias
 
 def test_a_run_of_characters_the_dictionary_lacks_is_romanized_as_one_word():
     assert gloss("吉图") == "Jitu"
+
+
+def test_a_conjunction_between_dictionary_words_is_and():
+    assert gloss("经济和信息化") == "Economy and Informatization"
+
+
+def test_a_double_name_is_called_by_each_of_its_names_never_by_its_brackets():
+    double, first, second = (english("成都市人民政府办公厅", written) for written in ("市经信局（市新经济委）", "市经信局", "市新经济委"))
+    assert double.name == first.name == "Municipal Jingxin Bureau"  # an abbreviation no table knows, romanized as one word
+    assert set(double.forms) == set(first.forms) | set(second.forms)

@@ -9,6 +9,8 @@ CHANGCHUN = "长春市人民政府办公厅"
 LIAONING = "辽宁省人民政府"
 STATE_COUNCIL = "国务院办公厅"
 YANBIAN = "延边朝鲜族自治州人民政府"
+ANHUI = "安徽省人民政府办公厅"
+CHENGDU = "成都市人民政府办公厅"
 
 
 def read(issuer: str, written: str):
@@ -123,6 +125,8 @@ def test_a_written_name_is_completed_by_its_documents_jurisdiction_unless_it_car
         (JILIN, "吉林出入境检验检疫局", {"检验检疫局", "国检局", "吉林国检局", "省检验检疫局"}),
         (JILIN, "民航吉林监管局", {"民航监管局", "吉林民航监管局", "民航吉林安全监督管理局"}),
         (JILIN, "省人力资源社會保障廳", {"人社厅", "省人力资源社会保障厅"}),
+        # a subject the table lacks is abbreviated as the table's are: the first character of each function
+        (ANHUI, "省经济和信息化厅", {"经信厅", "省经信厅", "安徽省经信厅", "经济信息化厅", "安徽省经济和信息化厅"}),
     ],
 )
 def test_aliases_come_from_the_standard_abbreviations_and_the_jurisdiction(issuer, written, aliases):
@@ -140,7 +144,20 @@ def test_aliases_come_from_the_standard_abbreviations_and_the_jurisdiction(issue
         (JILIN, "省电力公司", {"电力", "公司"}),
         (JILIN, "省发展改革委", {"省发展改革委"}),  # the written form is the name, not an alias
         (JILIN, "国家发展改革委", {"发改委", "发展改革委"}),  # a national body written so keeps its marker
+        (JILIN, "省住房城乡建设厅", {"住城厅"}),  # the table's abbreviation, not the rule's, for a subject it lists
     ],
 )
 def test_aliases_stay_within_the_rules(issuer, written, not_aliases):
     assert not not_aliases & set(read(issuer, written).aliases)
+
+
+def test_a_double_name_is_one_body_with_both_names():
+    """市经信局（市新经济委）: the body of its first name, kept as written, answering to the second too."""
+    name = read(CHENGDU, "市经信局（市新经济委）")
+    assert (name.written, name.kind, name.jurisdiction.name, name.full_name) == (
+        "市经信局（市新经济委）",
+        Kind.GOVERNMENT,
+        "成都市",
+        read(CHENGDU, "市经信局").full_name,
+    )
+    assert {"市经信局", "经信局", "成都市经信局", "市新经济委", "新经济委", "成都市新经济委员会"} <= set(name.aliases)

@@ -432,3 +432,24 @@ def test_simplified_and_traditional_forms_resolve_alike(traditional, typed):
 
 def test_mentions_in_traditional_text_point_at_the_text_as_written(traditional):
     assert mentioned(traditional, "由省財政廳和人社廳負責") == [("省財政廳", "省財政廳"), ("省人力资源社會保障廳", "人社廳")]
+
+
+# -- double names and abbreviations the table lacks ---------------------------------------------------
+
+
+def test_a_double_name_is_one_department_under_either_name():
+    registry = derive_registry([
+        DocumentNames("chengdu", "成都市人民政府办公厅", ("市经信局（市新经济委）", "市民政局")),
+        DocumentNames("chengdu-later", "成都市人民政府办公厅", ("市经信局",)),
+    ])
+    double = registry.department_for("chengdu", "市经信局（市新经济委）")
+    assert double.name == "市经信局（市新经济委）"
+    assert registry.department_for("chengdu-later", "市经信局") is double
+    assert all(registry.resolve(typed) is double for typed in ("市新经济委", "成都市新经济委员会", "经信局"))
+    assert not any("（" in form or "(" in form for form in double.english_forms)
+
+
+def test_an_abbreviation_derived_by_rule_names_the_department():
+    registry = derive_registry([DocumentNames("anhui", "安徽省人民政府办公厅", ("省经济和信息化厅", "省财政厅"))])
+    assert registry.resolve("安徽省经信厅").name == "省经济和信息化厅"
+    assert [mention.surface for mention in registry.find_mentions("经信厅牵头哪些措施")] == ["经信厅"]

@@ -415,6 +415,43 @@ def test_metadata_from_the_text(text, expected):
     assert closing.kind is PassageKind.CLOSING and closing.headings == ()
 
 
+COVER_NOTICE = (
+    "湖南省人民政府办公厅\n湘政办函〔2024〕37号\n湖南省人民政府办公厅关于印发《湖南省产教融合方案》的通知\n"
+    "各市州人民政府，省政府各厅委：\n现将《湖南省产教融合方案》印发给你们，请认真贯彻执行。\n"
+)
+SIGNATURE = "湖南省人民政府办公厅\n2024年5月10日\n（此件主动公开）\n"
+ISSUED = "湖南省产教融合方案\n为推动产教融合，制定本方案。\n一、重点任务\n1.建设实训基地。（省教育厅负责）\n"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [COVER_NOTICE + SIGNATURE + ISSUED, COVER_NOTICE + ISSUED + SIGNATURE],
+    ids=["signed above the document it issues", "signed at the end"],
+)
+def test_a_cover_notice_is_signed_above_the_document_it_issues_or_at_the_end(text):
+    """A letter's masthead (the issuer without 文件) is no title; the signature is read wherever it stands."""
+    document = parse_document(text, "notice")
+    assert (document.title, document.doc_number, document.issuer, document.date) == (
+        "湖南省人民政府办公厅关于印发《湖南省产教融合方案》的通知",
+        "湘政办函〔2024〕37号",
+        "湖南省人民政府办公厅",
+        "2024年5月10日",
+    )
+    closing = next(p for p in document.passages if p.kind is PassageKind.CLOSING)
+    assert closing.text == SIGNATURE.strip()
+    assert document.measure(1).departments == ("省教育厅",) and document.measure(1).headings == ("重点任务",)
+
+
+def test_a_masthead_the_title_line_opens_with_is_no_part_of_the_title():
+    text = "湖南省人民政府办公厅\n湖南省人民政府办公厅关于加强产教融合的通知\n各市州人民政府：\n一、甲。（省教育厅负责）\n"
+    assert parse_document(text, "letter").title == "湖南省人民政府办公厅关于加强产教融合的通知"
+
+
+def test_without_a_title_line_the_title_is_the_document_the_cover_notice_issues():
+    text = "湖南省人民政府办公厅\n湘政办函〔2024〕37号\n各市州人民政府：\n《湖南省产教融合方案》已经省人民政府同意，现印发给你们。\n" + SIGNATURE + ISSUED
+    assert parse_document(text, "untitled").title == "湖南省产教融合方案"
+
+
 def test_attachment_contents_after_the_signature_are_parsed_as_text():
     text = "一、总则\n1.甲。（省财政厅负责）\n附件：任务分工表\n吉林省人民政府\n2014年9月25日\n任务分工表\n2.乙。（省教育厅负责）\n"
     document = parse_document(text, "attached")

@@ -13,14 +13,15 @@ from reportlab.lib.enums import TA_JUSTIFY
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
-from reportlab.platypus import Paragraph, SimpleDocTemplate
+from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate
 
+from corpus.parser import parse_source
 from corpus.readers import UnreadableDocumentError, read_bytes, read_source
 from corpus.readers.word import format_number
 from corpus.source import SourceMetadata, SourceText
 from tests.documents import DOCUMENTS, FORMATS, changchun_renovation, jilin_trade_tasks, liaoning_enterprises, write_all
 from tests.documents.model import BODY_START_LENGTH, Heading, Printed, TableGroup, TableTask, Task, TaskTable, printed
-from tests.documents.write_pdf import FONT
+from tests.documents.write_pdf import BODY, FONT, STYLES, WholeParagraph
 
 RENOVATION, TRADITIONAL, TRADE = changchun_renovation.DOCUMENT, liaoning_enterprises.DOCUMENT, jilin_trade_tasks.DOCUMENT
 EXPECTED = {module.DOCUMENT.name: module.EXPECTED for module in (changchun_renovation, liaoning_enterprises, jilin_trade_tasks)}
@@ -214,6 +215,60 @@ def test_docx_list_number_style_keeps_its_numbers():
     word.save(buffer)
     source = read_bytes(buffer.getvalue(), "list.docx")
     assert [paragraph.text for paragraph in source.paragraphs] == ["各单位：", "1.\t摸清底数", "2.\t编制计划", "3.\t组织实施"]
+
+
+NOTICE_HEAD = (
+    ("湖南省人民政府办公厅", "title"),
+    ("湘政办函〔2024〕37号", "doc_number"),
+    ("湖南省人民政府办公厅关于印发《湖南省产教融合方案》的通知", "title"),
+    ("各市州人民政府，省政府各厅委：", "addressee"),
+    ("现将《湖南省产教融合方案》印发给你们，请认真贯彻执行。", "body"),
+    ("湖南省人民政府办公厅", "signature"),
+    ("2024年5月10日", "date"),
+)
+NOTICE_METADATA = ("湖南省人民政府办公厅关于印发《湖南省产教融合方案》的通知", "湘政办函〔2024〕37号", "湖南省人民政府办公厅", "2024年5月10日")
+
+
+def test_a_docx_cover_notice_signed_above_its_table_and_one_unit_a_line_in_its_cells():
+    """A signature between the notice and the document it issues; a cell's paragraphs, one unit each,
+    stay apart; a dash fills an empty cell."""
+    word = docx.Document()
+    for text, _ in NOTICE_HEAD:
+        word.add_paragraph(text)
+    word.add_paragraph("湖南省产教融合方案")
+    table = word.add_table(rows=3, cols=4)
+    cells = (
+        ("序号", "工作任务", "牵头单位", "配合单位"),
+        ("1", "落实税费政策。", ("省财政厅",), ("国家税务总局湖南省税务局", "省教育厅")),
+        ("2", "建设产教联合体。", ("省教育厅", "省发展改革委"), ("—",)),
+    )
+    for row, texts in zip(table.rows, cells):
+        for cell, text in zip(row.cells, texts):
+            lines = (text,) if isinstance(text, str) else text
+            cell.paragraphs[0].text = lines[0]
+            for line in lines[1:]:
+                cell.add_paragraph(line)
+    buffer = io.BytesIO()
+    word.save(buffer)
+    source = read_bytes(buffer.getvalue(), "notice.docx")
+    assert source.tables[0].rows[1][3] == "国家税务总局湖南省税务局\n省教育厅"
+    document = parse_source(source, "notice")
+    assert (document.title, document.doc_number, document.issuer, document.date) == NOTICE_METADATA
+    assert [(task.lead_department, task.co_departments) for task in document.measures] == [
+        ("省财政厅", ("国家税务总局湖南省税务局", "省教育厅")),
+        ("省教育厅", ("省发展改革委",)),
+    ]
+
+
+def test_a_pdf_cover_notice_signed_on_the_page_above_the_document_it_issues():
+    buffer = io.BytesIO()
+    flowables = [WholeParagraph(text, STYLES.get(role, BODY)) for text, role in NOTICE_HEAD]
+    flowables += [PageBreak(), WholeParagraph("湖南省产教融合方案", STYLES["title"])]
+    flowables += [WholeParagraph(text, BODY) for text in ("第一条　建设实训基地。", "责任单位：省财政厅、省教育厅（牵头）")]
+    SimpleDocTemplate(buffer).build(flowables)
+    document = parse_source(read_bytes(buffer.getvalue(), "notice.pdf"), "notice")
+    assert (document.title, document.doc_number, document.issuer, document.date) == NOTICE_METADATA
+    assert document.task("第一条").departments == ("省教育厅", "省财政厅")
 
 
 @pytest.mark.parametrize(

@@ -47,6 +47,22 @@ from corpus.responsibility import is_field_line, is_party, read_labelled, read_t
         ("加快建设。（牵头单位：省发展改革委；完成时限：2025年底前）", "加快建设。", "省发展改革委", ("省发展改革委",), (), False),
         # 繁體: names kept as written
         ("加快建設。（省財政廳牽頭，省教育廳配合）", "加快建設。", "省財政廳", ("省財政廳", "省教育廳"), (), False),
+        # every department named 牵头 goes before the others, in the order written
+        ("加快建设。（省财政厅配合，省教育厅、省发展改革委牵头）", "加快建设。", "省教育厅", ("省教育厅", "省发展改革委", "省财政厅"), (), False),
+        # （牵头） after one name of a list makes it the lead; the marker is no part of the name
+        ("加快建设。（责任单位：省财政厅、省科技厅（牵头）、省投资集团）", "加快建设。", "省科技厅", ("省科技厅", "省财政厅", "省投资集团"), (), False),
+        ("加快建设。（省财政厅、省科技厅（牵头部门）负责）", "加快建设。", "省科技厅", ("省科技厅", "省财政厅"), (), False),
+        ("加快建设。（省财政厅、省科技厅（牵头））", "加快建设。", "省科技厅", ("省科技厅", "省财政厅"), (), False),
+        # a name's own bracket is kept whole, at the end of a label's value too
+        (
+            "加快建设。（牵头单位：市发改委；配合单位：市税务局、市经信局（市新经济委））",
+            "加快建设。",
+            "市发改委",
+            ("市发改委", "市税务局", "市经信局（市新经济委）"),
+            (),
+            False,
+        ),
+        ("加快建设。（牵头单位：省文化和旅游厅；配合单位：无）", "加快建设。", "省文化和旅游厅", ("省文化和旅游厅",), (), False),
     ],
 )
 def test_trailing_responsibility_forms(text, body, lead, departments, parties, deng):
@@ -83,6 +99,9 @@ def test_text_that_names_no_one_is_not_a_responsibility(text):
         (["【责任单位：省教育厅】"], ("省教育厅",), ()),
         (["责任部门:省卫生健康委、各县（市、区）政府"], ("省卫生健康委",), ("各县（市、区）政府",)),
         (["牵頭單位：省財政廳"], ("省財政廳",), ()),
+        (["责任单位：省财政厅、省科技厅（牵头）、省投资集团"], ("省科技厅", "省财政厅", "省投资集团"), ()),
+        (["（牵头单位：市发改委；责任单位：市经信局（市新经济委））"], ("市发改委", "市经信局（市新经济委）"), ()),
+        (["牵头单位：省商务厅", "配合单位：——"], ("省商务厅",), ()),
     ],
 )
 def test_responsibility_lines(lines, departments, parties):
@@ -181,3 +200,26 @@ def test_a_table_without_a_task_column_is_not_a_task_table():
 def test_a_table_without_a_number_column_numbers_rows_by_position():
     tasks = read_task_table((("工作任务", "责任部门"), ("甲", "省财政厅"), ("乙", "省教育厅")))
     assert [(task.number, task.responsibility.departments) for task in tasks] == [("1", ("省财政厅",)), ("2", ("省教育厅",))]
+
+
+def test_a_cell_lists_one_unit_a_line_and_a_placeholder_names_no_one():
+    """Offices type one unit a line in a cell: the lines never run on into one name, and two leads
+    both come first, in order. A dash, a slash or 无 fills an empty cell."""
+    rows = (
+        ("序号", "工作任务", "牵头单位", "配合单位"),
+        ("1", "落实税费政策", "省财政厅", "国家税务总局湖南省税务局\n省教育厅"),
+        ("2", "建设产教联合体", "省教育厅\n省发展改革委", "省财政厅"),
+        ("3", "共建实习基地", "省文化和旅游厅", "—"),
+        ("4", "开设订单班", "省交通运输厅", "-"),
+        ("5", "培育新型农民", "省农业农村厅", "/"),
+        ("6", "宣传典型案例", "省委宣传部", "无"),
+    )
+    read = [(task.responsibility.lead, task.responsibility.departments) for task in read_task_table(rows)]
+    assert read == [
+        ("省财政厅", ("省财政厅", "国家税务总局湖南省税务局", "省教育厅")),
+        ("省教育厅", ("省教育厅", "省发展改革委", "省财政厅")),
+        ("省文化和旅游厅", ("省文化和旅游厅",)),
+        ("省交通运输厅", ("省交通运输厅",)),
+        ("省农业农村厅", ("省农业农村厅",)),
+        ("省委宣传部", ("省委宣传部",)),
+    ]
