@@ -104,6 +104,9 @@ def read(reader: QuestionReader, text: str, in_conversation: bool = False):
         ("省科技厅和省教育厅哪个牵头的措施多？", Intent.DEPT_RANKING),
         ("Which agency is listed first in the largest number of measures?", Intent.DEPT_RANKING),
         ("Which measures are the most important?", Intent.TOPIC),
+        # who leads and who supports, asked together: both roles
+        ("脱硫脱硝由哪家牵头？配合的又有谁？", Intent.DEPARTMENTS),
+        ("棚户区改造谁牵头，谁配合？", Intent.DEPARTMENTS),
         # two departments compared in plain words, or asked yes or no about
         ("财政厅和金融办哪个牵头多？", Intent.DEPT_RANKING),
         ("住建厅和国土资源厅谁牵头的条数多？", Intent.DEPT_RANKING),
