@@ -559,7 +559,7 @@ class Composer:
     def verdict_direct(self, understanding: Understanding, verdict: Verdict, measured: list[Passage]) -> str:
         """是。第8条由省财政厅牵头。 / No. Measure 8 is led by …"""
         zh = understanding.language == "zh"
-        roles = self._roles_direct(measured[:DIRECT_MEASURES], understanding.language, _asked_names(understanding))
+        roles = self._roles_direct(measured[:DIRECT_MEASURES], understanding.language, understanding.named_departments)
         if zh:
             # answered in the question's own words: 有没有…？ 有/没有; …，对吗？ 对/不对; 是不是…？ 是/不是
             if HAS_QUESTION.search(understanding.text):
@@ -574,7 +574,7 @@ class Composer:
     def choice_direct(self, understanding: Understanding, choice: str | None, measured: list[Passage]) -> str:
         """是省发展改革委牵头：第31条由… / Neither: measure 31 is led by …"""
         zh = understanding.language == "zh"
-        roles = self._roles_direct(measured[:DIRECT_MEASURES], understanding.language, _asked_names(understanding))
+        roles = self._roles_direct(measured[:DIRECT_MEASURES], understanding.language, understanding.named_departments)
         if choice is None:
             return f"都不是：{roles}" if zh else f"Neither. {roles}"
         label = self._short_label(choice, understanding.language)
@@ -646,8 +646,3 @@ def english_date(written: str) -> str:
 
 def _preview(text: str) -> str:
     return text if len(text) <= LIST_PREVIEW_CHARS else text[:LIST_PREVIEW_CHARS] + "…"
-
-
-def _asked_names(understanding: Understanding) -> frozenset[str]:
-    """The departments a question names, with every department each name names."""
-    return frozenset(d.name for i in range(len(understanding.departments)) for d in understanding.namesakes_of(i))

@@ -465,7 +465,7 @@ class QAPipeline:
 
     def _either_or(self, understanding: Understanding, hits: list[Hit]) -> Answer:
         """Of the departments named, the one that leads the best-ranked measure either of them leads."""
-        candidates = {d.name for i in range(len(understanding.departments)) for d in understanding.namesakes_of(i)}
+        candidates = understanding.named_departments
         measured = self._deciding(hits)
         choice = next((p.lead_department for p in measured if p.lead_department in candidates), None)
         direct = self.composer.choice_direct(understanding, choice, measured)

@@ -94,6 +94,11 @@ class Understanding:
         return self.namesakes[index] if index < len(self.namesakes) else (self.departments[index],)
 
     @property
+    def named_departments(self) -> frozenset[str]:
+        """The names of every department the question's department names name."""
+        return frozenset(d.name for i in range(len(self.departments)) for d in self.namesakes_of(i))
+
+    @property
     def text(self) -> str:
         return self.question.text
 
