@@ -11,7 +11,7 @@ import json
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +28,9 @@ BUNDLED_OVERRIDES = Path(__file__).resolve().parent / "departments.json"
 OTHER_LEVELS = (
     "国家", "国务院", "中央", "全国", "省委", "市委", "县委", "区委", "州委", "省", "市", "县", "区", "州",
 )
+# The same in English, before the name of a local body: the State Grain Administration is not the
+# province's grain bureau
+ENGLISH_OTHER_LEVELS = ("state ", "national ")
 
 # Ordinary words that contain an alias. Matched like aliases, so the longer word wins and
 # swallows the alias: 人行道 is a pavement, not the People's Bank (人行).
@@ -176,10 +179,13 @@ class _FormMatcher:
             if form:
                 self._by_first.setdefault(form[0], []).append((form, _is_latin(form)))
 
-    def finditer(self, text: str) -> Iterator[tuple[int, int, str]]:
+    def finditer(self, text: str, possessive: Container[int] = ()) -> Iterator[tuple[int, int, str]]:
+        """`possessive`: where an "s" stands that followed an apostrophe, ending the name before it."""
         position = 0
         while position < len(text):
-            found = next((form for form, latin in self._by_first.get(text[position], ()) if _stands_at(text, position, form, latin)), None)
+            found = next(
+                (form for form, latin in self._by_first.get(text[position], ()) if _stands_at(text, position, form, latin, possessive)), None
+            )
             if found is None:
                 position += 1
             else:
@@ -187,12 +193,14 @@ class _FormMatcher:
                 position += len(found)
 
 
-def _stands_at(text: str, start: int, form: str, latin: bool) -> bool:
+def _stands_at(text: str, start: int, form: str, latin: bool, possessive: Container[int] = ()) -> bool:
     if not text.startswith(form, start):
         return False
     if not latin:
         return True
     end = start + len(form)
+    if end in possessive:
+        end += 1  # folding drops apostrophes: "the Commission's office" reads "commissions office"
     return not (start > 0 and _LATIN_OR_DIGIT.fullmatch(text[start - 1])) and not (end < len(text) and _LATIN_OR_DIGIT.fullmatch(text[end]))
 
 
@@ -311,20 +319,43 @@ class DepartmentRegistry:
     def find_mentions(self, text: str) -> list[Mention]:
         """Departments named in text. A form several departments answer to (财政厅 in a library of
         two provinces) is one mention of all of them, unless a place before it names one."""
+        return [
+            Mention(claimants[0], start, end, text[start:end], claimants)
+            for start, end, _, claimants in self._forms_found(text)
+            if claimants
+        ]
+
+    def find_elsewhere(self, text: str) -> list[tuple[int, int]]:
+        """Where text names another government's body by a form of a department's name: 国家发改委,
+        辽宁省财政厅 in a library of Jilin's documents; each span opens with the place or level word."""
+        return [(opening, end) for _, end, opening, claimants in self._forms_found(text) if not claimants]
+
+    def _forms_found(self, text: str) -> Iterator[tuple[int, int, int, tuple[Department, ...]]]:
+        """Each department form found in text: where it stands, where the place or level word before it
+        opens (its own start where there is none), and the departments it names there; none where the
+        word before makes it another government's."""
         folded, origins = _fold_with_origins(text)
-        mentions = []
-        for match_start, match_end, form in self._matcher.finditer(folded):
-            claimants = [d for d in self._claims.get(form, []) if not self._belongs_elsewhere(folded, match_start, d)]
-            if not claimants:
+        possessive = {i for i, origin in enumerate(origins) if folded[i] == "s" and origin > 0 and text[origin - 1] in _APOSTROPHES}
+        for match_start, match_end, form in self._matcher.finditer(folded, possessive):
+            claims = self._claims.get(form, [])
+            if not claims:
                 continue
-            start, end = origins[match_start], origins[match_end - 1] + 1
-            mentions.append(Mention(claimants[0], start, end, text[start:end], tuple(claimants)))
-        return mentions
+            claimants = tuple(d for d in claims if not self._belongs_elsewhere(folded, match_start, d))
+            opening = match_start - len(self._word_before(folded, match_start)) if not claimants else match_start
+            yield origins[match_start], origins[match_end - 1] + 1, origins[opening], claimants
+
+    def _word_before(self, folded: str, start: int) -> str:
+        """The place or level word written right before folded[start]."""
+        level = max((word for word in (*OTHER_LEVELS, *ENGLISH_OTHER_LEVELS) if folded.endswith(word, 0, start)), key=len, default="")
+        place = self._gazetteer.form_ending_at(folded, start - len(level)) or ""
+        return place + level
 
     def _belongs_elsewhere(self, folded: str, start: int, department: Department) -> bool:
         """Whether what precedes a name makes it another government's: 国家 or 市 before 发改委,
         辽宁 before 省发改委 for the department of 吉林省."""
         if folded.endswith(OTHER_LEVELS, 0, start):
+            return True
+        if department.jurisdiction and folded.endswith(ENGLISH_OTHER_LEVELS, 0, start):
             return True
         place = self._gazetteer.ending_at(folded, start)
         return place is not None and place.name != department.jurisdiction

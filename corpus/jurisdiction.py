@@ -218,5 +218,9 @@ class Gazetteer:
 
     def ending_at(self, text: str, end: int) -> Jurisdiction | None:
         """The known place written right before text[end]: 辽宁 in 辽宁省发改委 before 省发改委."""
-        form = next((form for form in self._by_last.get(text[:end][-1:], ()) if text.endswith(form, 0, end)), None)
+        form = self.form_ending_at(text, end)
         return self._by_form[form] if form else None
+
+    def form_ending_at(self, text: str, end: int) -> str | None:
+        """How the place ending_at finds is written."""
+        return next((form for form in self._by_last.get(text[:end][-1:], ()) if text.endswith(form, 0, end)), None)

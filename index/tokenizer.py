@@ -78,6 +78,11 @@ class Tokenizer:
         end in `text`, which the caller has normalised already: offsets index `text` itself."""
         return [(start, end) for _, start, end in self._jieba().tokenize(text.lower(), mode="search", HMM=_USE_HMM)]
 
+    def word_spans(self, text: str) -> list[tuple[int, int]]:
+        """Where jieba's words (default granularity: each character in one word only) start and end
+        in `text`."""
+        return [(start, end) for _, start, end in self._jieba().tokenize(text.lower(), HMM=_USE_HMM)]
+
     def rarity(self, word: str) -> float:
         """How rare a word is in general Chinese: minus the log of its share of jieba's word
         counts. A question's rare word that the corpus lacks is what the question is about."""

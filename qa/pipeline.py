@@ -311,6 +311,10 @@ class QAPipeline:
                 if zh
                 else "The documents assign responsibilities to departments; they do not describe how individuals apply."
             )
+        if understanding.unlisted and not understanding.departments:
+            if zh:
+                return f"文库中的文件没有列出{'、'.join(understanding.unlisted)}的职责。"
+            return f"The library's documents give no tasks to the {', the '.join(understanding.unlisted)}."
         return None
 
     def _referenced(self, understanding: Understanding) -> list[Passage]:
@@ -454,7 +458,8 @@ class QAPipeline:
     def _yes_no(self, understanding: Understanding, hits: list[Hit]) -> Answer:
         """Does the named department lead (or, asked about any role, take part in) the measures on the topic?"""
         # a name two provinces' documents share (财政厅) holds for either province's department
-        candidates = {d.name for d in understanding.namesakes_of(0)}
+        # a body no document names (是外交部牵头吗) holds no role in any of them
+        candidates = {d.name for d in understanding.namesakes_of(0)} if understanding.departments else set()
         measured = self._deciding(hits)
         role = Role.CO if understanding.listed_role is Role.CO else understanding.role
         holding = [p for p in measured if holds_role(p, candidates, role)]
@@ -747,7 +752,9 @@ class QAPipeline:
         text = understanding.topic or understanding.text
         if understanding.language == "en":
             lexical = " ".join(self.translator.translate(text))
-            return Query(text=understanding.text, lexical_text=self._with_synonyms(self._without_setting(lexical, understanding)))
+            # a body no document names can only pull the search towards the words of its name
+            asked = functools.reduce(lambda asked, name: asked.replace(name, " "), understanding.unlisted, understanding.text)
+            return Query(text=asked, lexical_text=self._with_synonyms(self._without_setting(lexical, understanding)))
         # English words in a Chinese question are read through their translation; an acronym
         # (PPP) stays as written, as the documents write it too
         lexical = ENGLISH_WORDS.sub(lambda m: m.group() if ACRONYM.fullmatch(m.group()) else " ".join(self.translator.translate(m.group())), text)

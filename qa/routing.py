@@ -21,6 +21,7 @@ class Signals:
 
     cues: frozenset[Cue]
     departments: int
+    unlisted: int  # bodies named that no document names (外交部)
     measures: int
     scope_refs: int  # parts and subsections named
     line_ref: bool
@@ -55,7 +56,10 @@ SLOTS: dict[str, Callable[[Signals], bool]] = {
     "scope_ref": lambda s: s.scope_refs > 0,
     "line_ref": lambda s: s.line_ref,
     "department": lambda s: s.departments >= 1,
-    "two_departments": lambda s: s.departments >= 2,
+    # a body no document names is still one asked about: "是外交部牵头吗" is answered no
+    "names_a_body": lambda s: s.departments + s.unlisted >= 1,
+    "two_departments": lambda s: s.departments + s.unlisted >= 2,
+    "unlisted_department": lambda s: s.unlisted > 0,
     "topic": lambda s: s.has_topic,
     # nothing of its own to be about: no department, subject, measure, part or line ("一共有多少条措施？")
     "counts_a_figure": lambda s: bool(s.counted),

@@ -16,6 +16,7 @@ from qa.lexicon import Cue, Lexicon, Match
 from qa.question import Question
 from qa.references import References, find_references
 from qa.routing import IntentTable, Signals, leads_only
+from qa.unlisted import unlisted_bodies
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 LATIN_WORD = re.compile(r"[A-Za-z]+")
@@ -86,6 +87,8 @@ class Understanding:
     namesakes: tuple[tuple[Department, ...], ...] = ()
     # for each of `departments`, the role its own role word gives it ("发改委牵头、财政厅配合"); None: no word of its own
     department_roles: tuple[Role | None, ...] = ()
+    # bodies the question names that no document names (外交部, the Ministry of Foreign Affairs)
+    unlisted: tuple[str, ...] = ()
     # a yes/no question stating the negative ("省农委不是黑土地保护的牵头单位，对吗？"): its verdict is
     # whether the department does not hold the role
     negated: bool = False
@@ -190,6 +193,7 @@ class QuestionReader:
         classifier: IntentClassifier | None = None,
     ):
         self.registry = registry
+        self.tokenizer = tokenizer
         self.lexicon = lexicon or Lexicon.load(tokenizer)
         self.table = table or IntentTable.load()
         self.classifier = classifier if classifier is not None else IntentClassifier.load()
@@ -212,12 +216,14 @@ class QuestionReader:
             first_spans.setdefault(mention.department, span)
             namesakes.setdefault(mention.department, mention.namesakes or (mention.department,))
         cues = frozenset(m.cue for m in matches if m.cue is not Cue.FRAME)
-        return _Scan(references, tuple(first_spans), spans, tuple(first_spans.values()), masked, matches, cues, namesakes)
+        elsewhere = [span for span in self.registry.find_elsewhere(rest) if not any(_overlaps(span, known) for known in spans)]
+        unlisted = tuple(sorted({*unlisted_bodies(masked, self.tokenizer.word_spans), *elsewhere}))
+        return _Scan(references, tuple(first_spans), spans, tuple(first_spans.values()), masked, matches, cues, namesakes, unlisted)
 
     def read(self, question: Question, in_conversation: bool = False) -> Understanding:
         scan = self._scan(question, in_conversation)
         references, departments, matches, cues = scan.references, scan.departments, scan.matches, scan.cues
-        pieces = _TOPIC_PIECE.findall(_blank(scan.masked, [(m.start, m.end) for m in matches]))
+        pieces = _TOPIC_PIECE.findall(_blank(scan.masked, [*((m.start, m.end) for m in matches), *scan.unlisted]))
         topic = " ".join(pieces)
         known = [self.knows(piece) for piece in pieces]
         has_topic = any(known)
@@ -231,6 +237,7 @@ class QuestionReader:
         signals = Signals(
             cues=cues,
             departments=len(departments),
+            unlisted=len(scan.unlisted),
             measures=len(references.measures) + len(references.tasks),
             scope_refs=len(references.parts) + len(references.subsections),
             line_ref=references.lines,
@@ -244,7 +251,7 @@ class QuestionReader:
         if intent is None:
             intent = self.classifier.predict(scan.features()) if self.classifier is not None else Intent.TOPIC
         negated = False
-        if intent is Intent.YES_NO:
+        if intent is Intent.YES_NO and departments:
             departments = scan.asked_about_first()
             role = scan.role_next_to(departments[0])
             negated = bool(TAG_QUESTION.search(question.text)) and scan.negated(departments[0])
@@ -274,6 +281,7 @@ class QuestionReader:
             years=tuple(int(y) for y in YEAR.findall(question.text)),
             line_ref=references.lines,
             negated=negated,
+            unlisted=tuple(scan.masked[start:end] for start, end in scan.unlisted),
         )
 
     def classifier_features(self, question: Question) -> list[str]:
@@ -293,6 +301,7 @@ class _Scan:
     matches: list[Match]
     cues: frozenset[Cue]
     namesakes: dict[Department, tuple[Department, ...]]  # each department with the others its name also names
+    unlisted: tuple[tuple[int, int], ...]  # where bodies no document names stand in `masked`
 
     def asked_about_first(self) -> tuple[Department, ...]:
         """The departments, the one standing next to the role word first: "和中科院合作…，是科技厅
@@ -348,6 +357,10 @@ def _mask(text: str, spans: list[tuple[int, int]]) -> str:
     for start, end in sorted(spans, reverse=True):
         text = text[:start] + DEPARTMENT_MASK + text[end:]
     return text
+
+
+def _overlaps(span: tuple[int, int], other: tuple[int, int]) -> bool:
+    return span[0] < other[1] and other[0] < span[1]
 
 
 def _gap(span: tuple[int, int], match: Match) -> int:

@@ -488,3 +488,30 @@ def test_a_fact_about_a_department_the_documents_do_not_state_is_declined(pipeli
 def test_a_date_or_figure_asked_for_is_quoted_in_the_first_line(pipeline, question, first):
     answer = pipeline.ask(question)
     assert answer.direct.startswith(first) and answer.answer.startswith(answer.direct)
+
+
+@pytest.mark.parametrize(
+    ("question", "first"),
+    [
+        ("第91条是国家铁路局牵头吗？", "不是。第91条由省国开行牵头"),
+        ("棚改融资是外交部牵头的吗？", "不是。"),
+        ("Is measure 91 led by the Railway Bureau?", "No. Measure 91 is led by China Development Bank Jilin Branch"),
+    ],
+)
+def test_a_yes_no_question_about_a_body_no_document_names_is_answered_no_with_who_leads(pipeline, question, first):
+    answer = pipeline.ask(question)
+    assert answer.verdict is Verdict.NO and answer.direct.startswith(first)
+    assert answer.citations
+
+
+@pytest.mark.parametrize(
+    ("question", "reason"),
+    [
+        ("外交部牵头哪些措施？", "文库中的文件没有列出外交部的职责。"),
+        ("国家发改委负责几项？", "文库中的文件没有列出国家发改委的职责。"),
+        ("Which measures does the Ministry of Foreign Affairs lead?", "The library's documents give no tasks to the Ministry of Foreign Affairs."),
+    ],
+)
+def test_the_measures_of_a_body_no_document_names_are_declined_naming_it(pipeline, question, reason):
+    answer = pipeline.ask(question)
+    assert answer.abstained and answer.direct == reason

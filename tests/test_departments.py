@@ -167,6 +167,7 @@ def mentioned(registry: DepartmentRegistry, text: str) -> list[tuple[str, str]]:
         ("争取国家开发银行棚户区专项贷款", [("省国开行", "国家开发银行")]),
         ("What does the People's Bank of China do?", [("人民银行长春中心支行", "People's Bank of China")]),
         ("pbocand cdbs and broadcasting", []),
+        ("Where is the Development and Reform Commission's office?", [("省发展改革委", "Development and Reform Commission")]),
     ],
 )
 def test_find_mentions(registry, text, expected):
@@ -453,3 +454,16 @@ def test_an_abbreviation_derived_by_rule_names_the_department():
     registry = derive_registry([DocumentNames("anhui", "安徽省人民政府办公厅", ("省经济和信息化厅", "省财政厅"))])
     assert registry.resolve("安徽省经信厅").name == "省经济和信息化厅"
     assert [mention.surface for mention in registry.find_mentions("经信厅牵头哪些措施")] == ["经信厅"]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("国家发改委牵头哪些？", ["国家发改委"]),
+        ("第92条是省发改委还是国家发改委牵头？", ["国家发改委"]),
+        ("辽宁省财政厅牵头哪些措施？", ["辽宁省财政厅"]),
+        ("省发改委牵头哪些？", []),
+    ],
+)
+def test_another_government_body_written_with_a_department_form_is_found_with_its_place(registry, text, names):
+    assert [text[start:end] for start, end in registry.find_elsewhere(text)] == names

@@ -298,7 +298,8 @@ def test_test_part_verdicts_agree_with_the_document(test_part, registry):
             readings = {"yes": bool(named & leads), "no": bool(named - leads)}
             opposite = "no" if question.expect == "yes" else "yes"
             holds = readings[question.expect] or (NEGATION.search(question.q) is not None and readings[opposite])
-            assert named and holds, question.id
+            # a body the document does not name (是国家能源局牵头吗) leads none of its measures
+            assert holds if named else question.expect == "no", question.id
         if question.kind == "either_or":
             assert len(named) == 2 and question.expect in named, question.id
             assert leads & named == {question.expect}, question.id

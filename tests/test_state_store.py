@@ -155,6 +155,7 @@ def every_field_set(library: Library) -> Understanding:
         namesakes=((finance, bank), (ndrc,)),
         department_roles=(Role.LEAD, None),
         negated=True,
+        unlisted=("外交部",),
     )
 
 

@@ -132,10 +132,33 @@ def read(reader: QuestionReader, text: str, in_conversation: bool = False):
         ("给长春写一首歌", Intent.OUT_OF_SCOPE),
         ("给吉林写几句口号", Intent.OUT_OF_SCOPE),
         ("Write a summary of the tourism measures", Intent.TOPIC),
+        # a body no document names: asked yes or no about it is answered no; its measures are declined
+        ("第91条是国家铁路局牵头吗？", Intent.YES_NO),
+        ("棚改融资是外交部牵头的吗？", Intent.YES_NO),
+        ("Is measure 91 led by the Railway Bureau?", Intent.YES_NO),
+        ("省文物局和省发改委谁牵头第12条？", Intent.EITHER_OR),
+        ("外交部牵头哪些措施？", Intent.OUT_OF_SCOPE),
+        ("国家发改委牵头哪些措施？", Intent.OUT_OF_SCOPE),
+        ("Which measures does the Ministry of Foreign Affairs lead?", Intent.OUT_OF_SCOPE),
     ],
 )
 def test_intents(reader, question, intent):
     assert read(reader, question).intent is intent
+
+
+@pytest.mark.parametrize(
+    ("question", "unlisted", "departments"),
+    [
+        ("国家发改委牵头哪些措施？", ("国家发改委",), []),
+        ("第92条是省发改委还是国家发改委牵头？", ("国家发改委",), ["省发展改革委"]),
+        ("Where is the Development and Reform Commission's office?", (), ["省发展改革委"]),
+        ("Is the Ministry of Education or the NDRC the lead for measure 12?", ("Ministry of Education",), ["省发展改革委"]),
+    ],
+)
+def test_a_body_no_document_names_is_told_from_the_departments(reader, question, unlisted, departments):
+    understanding = read(reader, question)
+    assert understanding.unlisted == unlisted
+    assert [d.name for d in understanding.departments] == departments
 
 
 @pytest.mark.parametrize(
@@ -448,7 +471,7 @@ def test_the_intent_table_round_trips_and_names_valid_conditions():
 
 def test_a_new_route_is_a_data_change():
     table = IntentTable.from_json({"routes": [{"intent": "oos", "when": ["figure"]}, {"intent": "topic", "when": []}]})
-    signals = Signals(frozenset({Cue.FIGURE}), 0, 0, 0, False, False, False, "", False)
+    signals = Signals(frozenset({Cue.FIGURE}), 0, 0, 0, 0, False, False, False, "", False)
     assert table.route(signals) is Intent.OUT_OF_SCOPE
 
 
