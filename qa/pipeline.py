@@ -70,6 +70,8 @@ ACRONYM = re.compile(r"[A-Z0-9]{2,6}")
 # A subject of this many characters found word for word in a few passages is a quotation from them
 NOT_WORD = re.compile(r"[\W_]+")
 MIN_QUOTED_CHARS, MAX_QUOTED_CHARS, MAX_QUOTED_PASSAGES = 3, 24, 3
+# where within a subject, not what: 分工表里, 方案中
+TRAILING_PLACE_WORDS = re.compile(r"(?:里|中|内|上|方面|领域)$")
 
 logger = logging.getLogger(__name__)
 
@@ -370,6 +372,11 @@ class QAPipeline:
         # many as the search finds relevant), never by leftover words of a paraphrase, which would change the number
         named = understanding.subject if intent in COUNT_INTENTS else understanding.has_topic
         on_subject = bool(named) and Cue.EXHAUSTIVE not in understanding.cues and bool(measures)
+        # a subject a document's title names (产教融合任务, 外贸任务) asks for all of that document's tasks
+        if on_subject and (titled := frozenset(p.document for p in measures if self._title_names(understanding.topic, p.document))):
+            measures = [p for p in measures if p.document in titled]
+            understanding = replace(understanding, documents=titled)
+            on_subject = False
         if on_subject:
             ranking = self.search(understanding, len(measures), rows=[self._rows[p.id] for p in measures])
             ranked = _scored(relevant_hits(ranking.hits)[: len(measures) if intent in COUNT_INTENTS else k])
@@ -380,6 +387,13 @@ class QAPipeline:
         counted = len(ranked) if on_subject and intent in COUNT_INTENTS else len(measures)
         answer = self.composer.answer(understanding, intent, ranked, count=None if counted_apart else counted)
         return answer, [p for p, _ in ranked]
+
+    def _title_names(self, topic: str, document_id: str) -> bool:
+        """Whether the document's title names the whole subject: every task of a plan titled
+        …深化产教融合重点任务分工方案 is on 产教融合."""
+        title = _plain(f"{self.library.entry(document_id).title}{self.library.document(document_id).title}")
+        pieces = [TRAILING_PLACE_WORDS.sub("", _plain(piece)) for piece in topic.split()]
+        return bool(pieces) and all(piece and piece in title for piece in pieces)
 
     def _ranking(self, understanding: Understanding) -> tuple[Answer, list[Passage]]:
         """Departments by how many measures they hold the role asked about in: the departments the
