@@ -319,16 +319,15 @@ class DepartmentRegistry:
     def find_mentions(self, text: str) -> list[Mention]:
         """Departments named in text. A form several departments answer to (财政厅 in a library of
         two provinces) is one mention of all of them, unless a place before it names one."""
-        return [
-            Mention(claimants[0], start, end, text[start:end], claimants)
-            for start, end, _, claimants in self._forms_found(text)
-            if claimants
-        ]
+        return self.find_names(text)[0]
 
-    def find_elsewhere(self, text: str) -> list[tuple[int, int]]:
-        """Where text names another government's body by a form of a department's name: 国家发改委,
-        辽宁省财政厅 in a library of Jilin's documents; each span opens with the place or level word."""
-        return [(opening, end) for _, end, opening, claimants in self._forms_found(text) if not claimants]
+    def find_names(self, text: str) -> tuple[list[Mention], list[tuple[int, int]]]:
+        """The mentions, and where text names another government's body by a form of a department's
+        name (国家发改委, 辽宁省财政厅 in a library of Jilin's documents), each such span opening with
+        its place or level word."""
+        found = list(self._forms_found(text))
+        mentions = [Mention(claimants[0], start, end, text[start:end], claimants) for start, end, _, claimants in found if claimants]
+        return mentions, [(opening, end) for _, end, opening, claimants in found if not claimants]
 
     def _forms_found(self, text: str) -> Iterator[tuple[int, int, int, tuple[Department, ...]]]:
         """Each department form found in text: where it stands, where the place or level word before it

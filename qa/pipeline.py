@@ -373,7 +373,7 @@ class QAPipeline:
         named = understanding.subject if intent in COUNT_INTENTS else understanding.has_topic
         on_subject = bool(named) and Cue.EXHAUSTIVE not in understanding.cues and bool(measures)
         # a subject a document's title names (产教融合任务, 外贸任务) asks for all of that document's tasks
-        if on_subject and (titled := frozenset(p.document for p in measures if self._title_names(understanding.topic, p.document))):
+        if on_subject and (titled := frozenset(d for d in {p.document for p in measures} if self._title_names(understanding.topic, d))):
             measures = [p for p in measures if p.document in titled]
             understanding = replace(understanding, documents=titled)
             on_subject = False

@@ -203,7 +203,7 @@ class QuestionReader:
     def _scan(self, question: Question, in_conversation: bool) -> _Scan:
         references = find_references(question.text, in_conversation)
         rest = references.rest
-        mentions = self.registry.find_mentions(rest)
+        mentions, elsewhere = self.registry.find_names(rest)
         spans = []
         for mention in mentions:
             qualifier = DEPARTMENT_QUALIFIER.search(rest[: mention.start])
@@ -216,7 +216,7 @@ class QuestionReader:
             first_spans.setdefault(mention.department, span)
             namesakes.setdefault(mention.department, mention.namesakes or (mention.department,))
         cues = frozenset(m.cue for m in matches if m.cue is not Cue.FRAME)
-        elsewhere = [span for span in self.registry.find_elsewhere(rest) if not any(_overlaps(span, known) for known in spans)]
+        elsewhere = [span for span in elsewhere if not any(_overlaps(span, known) for known in spans)]
         unlisted = tuple(sorted({*unlisted_bodies(masked, self.tokenizer.word_spans), *elsewhere}))
         return _Scan(references, tuple(first_spans), spans, tuple(first_spans.values()), masked, matches, cues, namesakes, unlisted)
 

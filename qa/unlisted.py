@@ -51,6 +51,8 @@ def unlisted_bodies(text: str, word_spans: Callable[[str], list[tuple[int, int]]
 
 
 def _chinese_names(text: str, word_spans: Callable[[str], list[tuple[int, int]]]) -> list[tuple[int, int]]:
+    if not any(body in text for body in CHINESE_BODY_WORDS):
+        return []  # most questions: no word to segment for
     words = [(start, end) for start, end in word_spans(text) if not text[start:end].isspace()]
     found = []
     for i, (start, end) in enumerate(words):

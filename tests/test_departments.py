@@ -466,4 +466,4 @@ def test_an_abbreviation_derived_by_rule_names_the_department():
     ],
 )
 def test_another_government_body_written_with_a_department_form_is_found_with_its_place(registry, text, names):
-    assert [text[start:end] for start, end in registry.find_elsewhere(text)] == names
+    assert [text[start:end] for start, end in registry.find_names(text)[1]] == names
