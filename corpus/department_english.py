@@ -32,6 +32,7 @@ SUBJECT_ENGLISH: dict[str, SubjectEnglish] = {
     "教育": SubjectEnglish("Education"),
     "科学技术": SubjectEnglish("Science and Technology"),
     "工业和信息化": SubjectEnglish("Industry and Information Technology"),
+    "经济和信息化": SubjectEnglish("Economy and Information Technology", alternates=("Economic and Information Technology", "Economy and Informatization")),
     "公安": SubjectEnglish("Public Security", acronyms=("PSB",)),
     "民政": SubjectEnglish("Civil Affairs"),
     "司法": SubjectEnglish("Justice"),
@@ -62,7 +63,8 @@ SUBJECT_ENGLISH: dict[str, SubjectEnglish] = {
     "质量技术监督": SubjectEnglish("Quality and Technical Supervision", {"局": "Bureau of Quality and Technical Supervision"}),
     "食品药品监督管理": SubjectEnglish("Food and Drug", {"局": "Food and Drug Administration"}, ("FDA", "CFDA")),
     "市场监督管理": SubjectEnglish("Market Regulation", {"局": "Administration for Market Regulation"}, ("AMR",)),
-    "医疗保障": SubjectEnglish("Healthcare Security", {"局": "Healthcare Security Administration"}),
+    # the national body's English; local ones call themselves Medical Security Bureaus as often
+    "医疗保障": SubjectEnglish("Healthcare Security", {"局": "Healthcare Security Administration"}, alternates=("Medical Security",)),
     "新闻出版广电": SubjectEnglish(
         "Press, Publication, Radio, Film and Television",
         {"局": "Administration of Press, Publication, Radio, Film and Television"},

@@ -51,6 +51,7 @@ SUBJECTS: tuple[Subject, ...] = (
     Subject(("教育",)),
     Subject(("科学技术",), ("科技",)),
     Subject(("工业和信息化", "工业信息化"), ("工信",)),
+    Subject(("经济和信息化", "经济信息化"), ("经信",)),
     Subject(("公安",)),
     Subject(("民政",)),
     Subject(("司法",)),

@@ -147,6 +147,17 @@ def _is_latin(form: str) -> bool:
 
 
 _BODY_WORD = re.compile(r"\b(?:department|bureau|commission|office|administration|agency|committee)\b")
+# Words of an English name that say what kind of body it is or link its words, not what it does
+_NAME_FRAME_WORDS = frozenset(
+    {
+        "department", "bureau", "commission", "office", "administration", "agency", "committee", "authority", "council",
+        "of", "and", "for", "the", "on", "provincial", "municipal", "city", "county", "district", "prefectural", "local",
+    }
+)
+# a province or city has no ministry, and a State or National body is another government's
+_NATIONAL_NAME_WORDS = frozenset({"ministry", "state", "national"})
+# enough of a word to meet its other forms: Economy and Economic, Technology and Technological
+_STEM_CHARS = 5
 
 
 def _shortened_english_forms(departments: list[Department], qualifier: re.Pattern[str]) -> dict[str, list[Department]]:
@@ -248,6 +259,8 @@ class DepartmentRegistry:
         for form, claimants in _shortened_english_forms(departments, qualifier).items():
             self._claims.setdefault(form, claimants)
         self._matcher = _FormMatcher({*self._claims, *map(fold, NOT_DEPARTMENTS)})
+        self._stems = [(department, _name_stems(form)) for department in departments for form in department.english_forms]
+        self._place_stems = {stem for j in jurisdictions if j.english for stem in _name_stems(j.english)}
 
     def _claim(self, form: str, department: Department) -> None:
         claimants = self._claims.setdefault(form, [])
@@ -292,6 +305,25 @@ class DepartmentRegistry:
         if department is None:
             raise UnknownDepartmentError(written, [])
         return department
+
+    def named_in_other_words(self, name: str) -> Department | None:
+        """The department an English name worded unlike any of its forms stands for: every word that
+        says what the body does is a word of one of that department's names, in any of its forms
+        (the Bureau of Economic Cooperation for the Bureau of Economic and Technological Cooperation),
+        and the name says more of that department than of any other (the Finance Bureau is the
+        Department of Finance, not the Financial Affairs Office). None where the name is a national
+        body's, says only where (the Chengdu Bureau), or fits no department better than another."""
+        stems = _name_stems(name)
+        if not stems or stems <= self._place_stems or _NATIONAL_NAME_WORDS & set(_words(name)):
+            return None
+        share: dict[str, float] = {}
+        for department, form_stems in self._stems:
+            if stems <= form_stems:
+                share[department.name] = max(share.get(department.name, 0.0), len(stems) / len(form_stems))
+        ranked = sorted(share.items(), key=lambda item: -item[1])
+        if not ranked or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+            return None
+        return self._names[ranked[0][0]]
 
     def _candidates(self, text: str) -> list[Department]:
         for key, allowed in self._lookup_keys(text):
@@ -362,6 +394,14 @@ class DepartmentRegistry:
     def surface_forms(self) -> list[str]:
         forms = (form for department in self.departments for form in department.chinese_forms)
         return list(dict.fromkeys(forms))
+
+
+def _words(name: str) -> list[str]:
+    return re.findall(r"[a-z]+", fold(name))
+
+
+def _name_stems(name: str) -> frozenset[str]:
+    return frozenset(word[:_STEM_CHARS] for word in _words(name) if word not in _NAME_FRAME_WORDS)
 
 
 def _label(department: Department) -> str:

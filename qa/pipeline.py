@@ -135,7 +135,7 @@ class QAPipeline:
         self.top_k = top_k
         self.tokenizer = tokenizer or build_tokenizer(registry, translator)
         self.synonyms = synonyms or SynonymExpander({})
-        self.reader = QuestionReader(registry, self.tokenizer, knows=self._knows)
+        self.reader = QuestionReader(registry, self.tokenizer, knows=self._knows, written=self._written)
         self.composer = Composer(registry, library)
         self.memory = ConversationMemory(state_store or InMemoryStateStore(), library)
         self.answers = AnswerCache(self.memory.store, library)
@@ -241,6 +241,9 @@ class QAPipeline:
             return len(piece) >= 2
         unknown = set(vocabulary.unknown)
         return any(len(term) > 1 and term not in unknown for term in vocabulary.terms)
+
+    def _written(self, name: str) -> bool:
+        return _plain(name) in self._plain_library
 
     def _answer(self, understanding: Understanding, k: int) -> tuple[Answer, list[Passage]]:
         intent = understanding.intent
@@ -439,8 +442,9 @@ class QAPipeline:
             return self.composer.abstain(understanding, Intent.OUT_OF_SCOPE, self.composer.uncovered(uncovered, understanding)), []
         if intent not in WHO_INTENTS and (reason := self._unstated(understanding, passages)) is not None:
             return self.composer.abstain(understanding, Intent.OUT_OF_SCOPE, reason), []
-        if intent not in WHO_INTENTS and (patterns := stated_patterns(understanding.cues)):
-            # "什么时候完成？": the first line quotes the clause that states it
+        if intent not in WHO_INTENTS and (patterns := stated_patterns(understanding.cues) or self._prose_body_patterns(understanding)):
+            # "什么时候完成？": the first line quotes the clause that states it; "联席会议办公室设在哪里？",
+            # the clause that names the body
             if stated := stating_clause(passages, patterns, self.query(understanding).lexical_text):
                 direct = self.composer.stated_direct(understanding, *stated, passages)
                 return self.composer.answer(understanding, intent, _scored(hits), direct=direct), passages
@@ -454,16 +458,26 @@ class QAPipeline:
         """The passages that contain the question's subject word for word ("宽带吉林", 院士工作站),
         punctuation aside (首台套 for 首台（套）): a phrase straight from the text is answered by where
         it stands, first."""
-        phrase = _plain(understanding.topic)
-        if understanding.language != "zh" or not MIN_QUOTED_CHARS <= len(phrase) <= MAX_QUOTED_CHARS:
+        if understanding.language != "zh":
             return []
         in_scope = {d.id for d in self._documents(understanding)}
-        containing = [row for row, text in enumerate(self._plain_texts) if phrase in text and self.index.passages[row].document in in_scope]
-        if not containing or len(containing) > MAX_QUOTED_PASSAGES:
-            return []
         ranked = {hit.row: hit for hit in hits}
         best = max((hit.score for hit in hits), default=1.0)
-        return [ranked.get(row) or Hit(row, self.index.passages[row], best, {}) for row in containing]
+        # the subject, and the bodies the documents' prose names (联席会议办公室), each where it stands
+        for phrase in (_plain(understanding.topic), *map(_plain, self._prose_bodies(understanding))):
+            if not MIN_QUOTED_CHARS <= len(phrase) <= MAX_QUOTED_CHARS:
+                continue
+            containing = [row for row, text in enumerate(self._plain_texts) if phrase in text and self.index.passages[row].document in in_scope]
+            if containing and len(containing) <= MAX_QUOTED_PASSAGES:
+                return [ranked.get(row) or Hit(row, self.index.passages[row], best, {}) for row in containing]
+        return []
+
+    def _prose_bodies(self, understanding: Understanding) -> list[str]:
+        """The bodies a question names that hold no task but that the documents' prose writes."""
+        return [name for name in understanding.unlisted if self._written(name)]
+
+    def _prose_body_patterns(self, understanding: Understanding) -> list[re.Pattern[str]]:
+        return [re.compile(re.escape(name)) for name in self._prose_bodies(understanding)]
 
     @staticmethod
     def _deciding(hits: list[Hit]) -> list[Passage]:
@@ -734,7 +748,7 @@ class QAPipeline:
         named = self.coverage.of(documents).departments
         registry = DepartmentRegistry([d for d in self.registry.departments if d.name in named])
         reader = self.reader
-        return QuestionReader(registry, self.tokenizer, reader.knows, reader.lexicon, reader.table, reader.classifier)
+        return QuestionReader(registry, self.tokenizer, reader.knows, reader.lexicon, reader.table, reader.classifier, reader.written)
 
     def _documents(self, understanding: Understanding) -> list[Document]:
         return self.library.within(understanding.documents)

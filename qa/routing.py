@@ -22,6 +22,7 @@ class Signals:
     cues: frozenset[Cue]
     departments: int
     unlisted: int  # bodies named that no document names (外交部)
+    unwritten: int  # of those, the ones no passage writes either: a document's prose may name a body with no task
     measures: int
     scope_refs: int  # parts and subsections named
     line_ref: bool
@@ -60,6 +61,9 @@ SLOTS: dict[str, Callable[[Signals], bool]] = {
     "names_a_body": lambda s: s.departments + s.unlisted >= 1,
     "two_departments": lambda s: s.departments + s.unlisted >= 2,
     "unlisted_department": lambda s: s.unlisted > 0,
+    "unwritten_body": lambda s: s.unwritten > 0,
+    # a role asked of a body: "联席会议办公室牵头哪些任务？", not "…定期研究什么？"
+    "role_asked": lambda s: bool(s.cues & {Cue.LEAD, Cue.PARTICIPATE, Cue.ALL_ROLES, Cue.SUPPORT, Cue.RESPONSIBLE, Cue.COUNT}),
     "topic": lambda s: s.has_topic,
     # nothing of its own to be about: no department, subject, measure, part or line ("一共有多少条措施？")
     "counts_a_figure": lambda s: bool(s.counted),

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from corpus.departments import Department, DepartmentRegistry
+from corpus.departments import Department, DepartmentRegistry, Mention
 from index.tokenizer import Tokenizer
 from qa.answer import Intent, Role
 from qa.counted import counted_noun, counts_departments
@@ -16,7 +16,7 @@ from qa.lexicon import Cue, Lexicon, Match
 from qa.question import Question
 from qa.references import References, find_references
 from qa.routing import IntentTable, Signals, leads_only
-from qa.unlisted import unlisted_bodies
+from qa.unlisted import english_body_names, unlisted_bodies
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 LATIN_WORD = re.compile(r"[A-Za-z]+")
@@ -191,6 +191,7 @@ class QuestionReader:
         lexicon: Lexicon | None = None,
         table: IntentTable | None = None,
         classifier: IntentClassifier | None = None,
+        written: Callable[[str], bool] | None = None,
     ):
         self.registry = registry
         self.tokenizer = tokenizer
@@ -199,11 +200,15 @@ class QuestionReader:
         self.classifier = classifier if classifier is not None else IntentClassifier.load()
         # whether a piece of topic text names something the library's vocabulary knows
         self.knows = knows or (lambda piece: len(piece) >= 2)
+        # whether the library's text writes a name: a body it names in prose (联席会议办公室设在…) is
+        # one its passages tell of, though it holds no task
+        self.written = written or (lambda name: False)
 
     def _scan(self, question: Question, in_conversation: bool) -> _Scan:
         references = find_references(question.text, in_conversation)
         rest = references.rest
         mentions, elsewhere = self.registry.find_names(rest)
+        mentions = sorted([*mentions, *self._named_in_other_words(rest, mentions, elsewhere)], key=lambda m: m.start)
         spans = []
         for mention in mentions:
             qualifier = DEPARTMENT_QUALIFIER.search(rest[: mention.start])
@@ -217,13 +222,31 @@ class QuestionReader:
             namesakes.setdefault(mention.department, mention.namesakes or (mention.department,))
         cues = frozenset(m.cue for m in matches if m.cue is not Cue.FRAME)
         elsewhere = [span for span in elsewhere if not any(_overlaps(span, known) for known in spans)]
-        unlisted = tuple(sorted({*unlisted_bodies(masked, self.tokenizer.word_spans), *elsewhere}))
-        return _Scan(references, tuple(first_spans), spans, tuple(first_spans.values()), masked, matches, cues, namesakes, unlisted)
+        by_shape = unlisted_bodies(masked, self.tokenizer.word_spans)
+        unlisted = tuple(sorted({*by_shape, *elsewhere}))
+        # another government's body (国家发改委) is never this library's, whatever its prose mentions
+        prose = tuple(span for span in by_shape if span not in elsewhere and self.written(masked[span[0] : span[1]]))
+        return _Scan(
+            references, tuple(first_spans), spans, tuple(first_spans.values()), masked, matches, cues, namesakes, unlisted, prose
+        )
+
+    def _named_in_other_words(self, text: str, mentions: list[Mention], elsewhere: list[tuple[int, int]]) -> list[Mention]:
+        """Departments named in English in words unlike their own forms ("the Chengdu Medical Security
+        Bureau" for the Healthcare Security Administration) where the words fit one department alone."""
+        blanked = _blank(text, [*((m.start, m.end) for m in mentions), *elsewhere])
+        found = []
+        for start, end in english_body_names(blanked):
+            if department := self.registry.named_in_other_words(blanked[start:end]):
+                found.append(Mention(department, start, end, text[start:end], (department,)))
+        return found
 
     def read(self, question: Question, in_conversation: bool = False) -> Understanding:
         scan = self._scan(question, in_conversation)
         references, departments, matches, cues = scan.references, scan.departments, scan.matches, scan.cues
-        pieces = _TOPIC_PIECE.findall(_blank(scan.masked, [*((m.start, m.end) for m in matches), *scan.unlisted]))
+        # a body the prose names is what the question is about (联席会议办公室设在哪里？); one no document
+        # writes is no subject the library could answer
+        unwritten = [span for span in scan.unlisted if span not in scan.prose]
+        pieces = _TOPIC_PIECE.findall(_blank(scan.masked, [*((m.start, m.end) for m in matches), *unwritten]))
         topic = " ".join(pieces)
         known = [self.knows(piece) for piece in pieces]
         has_topic = any(known)
@@ -238,6 +261,7 @@ class QuestionReader:
             cues=cues,
             departments=len(departments),
             unlisted=len(scan.unlisted),
+            unwritten=len(unwritten),
             measures=len(references.measures) + len(references.tasks),
             scope_refs=len(references.parts) + len(references.subsections),
             line_ref=references.lines,
@@ -302,6 +326,7 @@ class _Scan:
     cues: frozenset[Cue]
     namesakes: dict[Department, tuple[Department, ...]]  # each department with the others its name also names
     unlisted: tuple[tuple[int, int], ...]  # where bodies no document names stand in `masked`
+    prose: tuple[tuple[int, int], ...]  # those of them the documents' prose writes, though no task names them
 
     def asked_about_first(self) -> tuple[Department, ...]:
         """The departments, the one standing next to the role word first: "和中科院合作…，是科技厅

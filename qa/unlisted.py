@@ -46,7 +46,7 @@ GENERIC_ENGLISH = SENTENCE_WORDS | QUALIFYING_WORDS
 
 def unlisted_bodies(text: str, word_spans: Callable[[str], list[tuple[int, int]]]) -> tuple[tuple[int, int], ...]:
     """Where the names of bodies stand in `text` (known departments already blanked out), in order."""
-    found = [*_chinese_names(text, word_spans), *_english_names(text)]
+    found = [*_chinese_names(text, word_spans), *english_body_names(text)]
     return tuple(sorted(found))
 
 
@@ -77,7 +77,8 @@ def _chinese_names(text: str, word_spans: Callable[[str], list[tuple[int, int]]]
     return found
 
 
-def _english_names(text: str) -> list[tuple[int, int]]:
+def english_body_names(text: str) -> list[tuple[int, int]]:
+    """Where English names of bodies stand: "the Ministry of Foreign Affairs", "Chengdu Medical Security Bureau"."""
     found = []
     for match in ENGLISH_NAME.finditer(text):
         words = re.findall(r"[\w'’&-]+", match.group())

@@ -27,6 +27,7 @@ from eval.gold import (
     GoldQuestion,
     load_gold,
 )
+from qa.unlisted import english_body_names
 from tests.documents import DOCUMENTS, write_document
 from tests.documents.model import BODY_START_LENGTH, expected_parse
 
@@ -196,7 +197,14 @@ def registry() -> DepartmentRegistry:
 
 
 def named_departments(registry: DepartmentRegistry, question: GoldQuestion) -> set[str]:
-    return {mention.department.name for mention in registry.find_mentions(question.q.translate(TRADITIONAL))}
+    """The departments a question names: by one of their forms, or in English words unlike them ("the
+    Foreign Affairs Bureau" for the Foreign Affairs Office)."""
+    text = question.q.translate(TRADITIONAL)
+    named = {mention.department.name for mention in registry.find_mentions(text)}
+    if named:
+        return named
+    in_other_words = (registry.named_in_other_words(text[start:end]) for start, end in english_body_names(text))
+    return {department.name for department in in_other_words if department is not None}
 
 
 def test_test_part_size_kinds_and_languages(test_part):

@@ -28,7 +28,8 @@ def reader() -> QuestionReader:
             return len(piece) >= 3
         return any(len(term) > 1 and term in vocabulary for term in tokenizer.tokenize(piece))
 
-    return QuestionReader(registry, tokenizer, knows=knows)
+    text = GOLD_DOCUMENT.read_text(encoding="utf-8")
+    return QuestionReader(registry, tokenizer, knows=knows, written=lambda name: name in text)
 
 
 def read(reader: QuestionReader, text: str, in_conversation: bool = False):
@@ -153,12 +154,39 @@ def test_intents(reader, question, intent):
         ("第92条是省发改委还是国家发改委牵头？", ("国家发改委",), ["省发展改革委"]),
         ("Where is the Development and Reform Commission's office?", (), ["省发展改革委"]),
         ("Is the Ministry of Education or the NDRC the lead for measure 12?", ("Ministry of Education",), ["省发展改革委"]),
+        # a department named in English in words of its own: each word one of its names has
+        ("Which measures does the Economic Cooperation Bureau lead?", (), ["省经合局"]),
+        ("What does the Foreign Affairs Bureau do?", (), ["省外办"]),
+        ("Does the Public Security Bureau lead measure 30?", (), ["省公安厅"]),
+        # a national body's words, a place alone, or words two departments share name none of them
+        ("What does the Ministry of Foreign Affairs lead?", ("Ministry of Foreign Affairs",), []),
+        ("Which measures does the State Forestry Administration lead?", ("State Forestry Administration",), []),
+        ("Which tasks does the Jilin Bureau lead?", (), []),
+        ("Which measures does the Provincial Finance Bureau lead?", ("Provincial Finance Bureau",), []),
     ],
 )
 def test_a_body_no_document_names_is_told_from_the_departments(reader, question, unlisted, departments):
     understanding = read(reader, question)
     assert understanding.unlisted == unlisted
     assert [d.name for d in understanding.departments] == departments
+
+
+@pytest.mark.parametrize(
+    ("question", "declined"),
+    [
+        # the document's prose names the body (吉林省-淡马锡联席委员会工作机制) though no task does
+        ("联席委员会定期研究什么？", False),
+        ("淡马锡联席委员会是在哪一条里提出的？", False),
+        ("吉林省-淡马锡联席委员会工作机制由哪个部门牵头？", False),
+        ("淡马锡联席委员会牵头哪些措施？", True),
+        # no document writes it at all
+        ("外交部定期研究什么？", True),
+    ],
+)
+def test_a_body_the_prose_names_is_a_subject_but_holds_no_task(reader, question, declined):
+    understanding = read(reader, question)
+    assert (understanding.intent is Intent.OUT_OF_SCOPE) is declined
+    assert declined or "联席委员会" in understanding.topic
 
 
 @pytest.mark.parametrize(
@@ -471,7 +499,7 @@ def test_the_intent_table_round_trips_and_names_valid_conditions():
 
 def test_a_new_route_is_a_data_change():
     table = IntentTable.from_json({"routes": [{"intent": "oos", "when": ["figure"]}, {"intent": "topic", "when": []}]})
-    signals = Signals(frozenset({Cue.FIGURE}), 0, 0, 0, 0, False, False, False, "", False)
+    signals = Signals(frozenset({Cue.FIGURE}), 0, 0, 0, 0, 0, False, False, False, "", False)
     assert table.route(signals) is Intent.OUT_OF_SCOPE
 
 
