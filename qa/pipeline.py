@@ -70,6 +70,8 @@ ACRONYM = re.compile(r"[A-Z0-9]{2,6}")
 # A subject of this many characters found word for word in a few passages is a quotation from them
 NOT_WORD = re.compile(r"[\W_]+")
 MIN_QUOTED_CHARS, MAX_QUOTED_CHARS, MAX_QUOTED_PASSAGES = 3, 24, 3
+# a run of a question's characters this long standing in a passage is what the question asks about
+MIN_ASKED_ABOUT_CHARS = 4
 # where within a subject, not what: 分工表里, 方案中
 TRAILING_PLACE_WORDS = re.compile(r"(?:里|中|内|上|方面|领域)$")
 
@@ -442,10 +444,15 @@ class QAPipeline:
             return self.composer.abstain(understanding, Intent.OUT_OF_SCOPE, self.composer.uncovered(uncovered, understanding)), []
         if intent not in WHO_INTENTS and (reason := self._unstated(understanding, passages)) is not None:
             return self.composer.abstain(understanding, Intent.OUT_OF_SCOPE, reason), []
-        if intent not in WHO_INTENTS and (patterns := stated_patterns(understanding.cues) or self._prose_body_patterns(understanding)):
+        patterns = stated_patterns(understanding.cues) or self._prose_body_patterns(understanding)
+        terms = self.query(understanding).lexical_text
+        if not patterns and intent is Intent.TOPIC and understanding.language == "zh":
+            if phrase := _asked_about(understanding.question.text, passages):
+                patterns, terms = [_written_as(phrase)], f"{terms} {phrase}"
+        if intent not in WHO_INTENTS and patterns:
             # "什么时候完成？": the first line quotes the clause that states it; "联席会议办公室设在哪里？",
-            # the clause that names the body
-            if stated := stating_clause(passages, patterns, self.query(understanding).lexical_text):
+            # the clause that names the body; "菜鸟物流项目落在哪里？", the clause the subject stands in
+            if stated := stating_clause(passages, patterns, terms):
                 direct = self.composer.stated_direct(understanding, *stated, passages)
                 return self.composer.answer(understanding, intent, _scored(hits), direct=direct), passages
         if intent is Intent.YES_NO:
@@ -815,6 +822,31 @@ def _plain(text: str) -> str:
     """Text without spaces and punctuation, in simplified characters, for word-for-word comparison
     with questions, which are read in simplified characters whatever the document's script."""
     return simplified(NOT_WORD.sub("", text))
+
+
+def _asked_about(question: str, passages: Sequence[Passage]) -> str:
+    """The longest run of a question's words that one of its answer's passages alone writes word for
+    word, where the question asks something of it ("宽带吉林是什么？" → 宽带吉林; a bare "宽带吉林"
+    asks nothing more); "" where no run of MIN_ASKED_ABOUT_CHARS stands in them."""
+    asked = _plain(question)
+    texts = [_plain(passage.text) for passage in passages]
+    longest, start = "", 0
+    # a run that stands in a passage still stands without its first character: one pass, two ends
+    for end in range(1, len(asked) + 1):
+        while start < end and not any(asked[start:end] in text for text in texts):
+            start += 1
+        if end - start > len(longest):
+            longest = asked[start:end]
+    if not MIN_ASKED_ABOUT_CHARS <= len(longest) < len(asked):
+        return ""
+    # a subject several of them write (棚户区改造) is answered by them all, not by one clause of one
+    return longest if sum(longest in text for text in texts) == 1 else ""
+
+
+def _written_as(phrase: str) -> re.Pattern[str]:
+    """Where a plain phrase stands in a passage, with the punctuation and spaces the text puts between
+    its characters (首台套 in 首台（套）)."""
+    return re.compile(NOT_WORD.pattern.replace("+", "*").join(map(re.escape, phrase)))
 
 
 def _scored(hits: Sequence[Hit]) -> list[tuple[Passage, float]]:

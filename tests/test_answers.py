@@ -483,11 +483,26 @@ def test_a_fact_about_a_department_the_documents_do_not_state_is_declined(pipeli
     [
         ("棚户区改造计划什么时候完成？", "第89条写明：“积极落实2013-2017年棚户区改造计划，力争到2017年基本完成全省现有棚户区改造任务”（省住房城乡建设厅牵头）。"),
         ("How much storage capacity should the grain facilities add?", "Measure 59 states: “用好中央预算内资金，加快我省31个粮食仓储设施项目建设，尽快完成增加仓容15.5亿斤任务” (led by Provincial Grain Bureau)."),
+        # a subject one measure alone writes is answered by the clause it stands in
+        ("菜鸟物流项目落在哪里？", "第120条写明：“积极推进阿里巴巴“菜鸟”物流等项目落位长春兴隆综合保税区"),
+        ("宽带吉林是什么？", "第41条写明：“深入实施“宽带吉林”战略"),
+        # a body the prose names, though no task names it
+        ("联席委员会定期研究什么？", "第116条写明：“建立吉林省 -淡马锡联席委员会工作机制，定期研究重大事项"),
     ],
 )
-def test_a_date_or_figure_asked_for_is_quoted_in_the_first_line(pipeline, question, first):
+def test_what_is_asked_is_quoted_in_the_first_line(pipeline, question, first):
+    """A date, a figure, or the clause a subject stands in."""
     answer = pipeline.ask(question)
     assert answer.direct.startswith(first) and answer.answer.startswith(answer.direct)
+
+
+@pytest.mark.parametrize(
+    "question",
+    # a subject several measures write is answered by them all, and a bare subject asks nothing more
+    ["棚户区改造怎么融资？", "宽带吉林"],
+)
+def test_a_subject_several_measures_write_or_named_alone_is_answered_by_the_measures(pipeline, question):
+    assert pipeline.ask(question).direct.startswith("相关的是第")
 
 
 @pytest.mark.parametrize(
