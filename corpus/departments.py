@@ -259,7 +259,9 @@ class DepartmentRegistry:
         for form, claimants in _shortened_english_forms(departments, qualifier).items():
             self._claims.setdefault(form, claimants)
         self._matcher = _FormMatcher({*self._claims, *map(fold, NOT_DEPARTMENTS)})
-        self._stems = [(department, _name_stems(form)) for department in departments for form in department.english_forms]
+        self._english_words = [
+            (department, _name_stems(form), _content_words(form)) for department in departments for form in department.english_forms
+        ]
         self._place_stems = {stem for j in jurisdictions if j.english for stem in _name_stems(j.english)}
 
     def _claim(self, form: str, department: Department) -> None:
@@ -310,17 +312,20 @@ class DepartmentRegistry:
         """The department an English name worded unlike any of its forms stands for: every word that
         says what the body does is a word of one of that department's names, in any of its forms
         (the Bureau of Economic Cooperation for the Bureau of Economic and Technological Cooperation),
-        and the name says more of that department than of any other (the Finance Bureau is the
-        Department of Finance, not the Financial Affairs Office). None where the name is a national
-        body's, says only where (the Chengdu Bureau), or fits no department better than another."""
+        and the name says more of that department than of any other, then in more of its very words
+        (the Finance Bureau is the Finance Department, not the financial office). None where the name
+        is a national body's, says only where (the Chengdu Bureau), or fits no department better than
+        another."""
         stems = _name_stems(name)
         if not stems or stems <= self._place_stems or _NATIONAL_NAME_WORDS & set(_words(name)):
             return None
-        share: dict[str, float] = {}
-        for department, form_stems in self._stems:
+        words = _content_words(name)
+        fit: dict[str, tuple[float, int]] = {}
+        for department, form_stems, form_words in self._english_words:
             if stems <= form_stems:
-                share[department.name] = max(share.get(department.name, 0.0), len(stems) / len(form_stems))
-        ranked = sorted(share.items(), key=lambda item: -item[1])
+                form_fit = (len(stems) / len(form_stems), len(words & form_words))
+                fit[department.name] = max(fit.get(department.name, form_fit), form_fit)
+        ranked = sorted(fit.items(), key=lambda item: item[1], reverse=True)
         if not ranked or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
             return None
         return self._names[ranked[0][0]]
@@ -400,8 +405,13 @@ def _words(name: str) -> list[str]:
     return re.findall(r"[a-z]+", fold(name))
 
 
+def _content_words(name: str) -> frozenset[str]:
+    """The words of a name that say what the body does: not Bureau, Department, of."""
+    return frozenset(word for word in _words(name) if word not in _NAME_FRAME_WORDS)
+
+
 def _name_stems(name: str) -> frozenset[str]:
-    return frozenset(word[:_STEM_CHARS] for word in _words(name) if word not in _NAME_FRAME_WORDS)
+    return frozenset(word[:_STEM_CHARS] for word in _content_words(name))
 
 
 def _label(department: Department) -> str:

@@ -162,7 +162,10 @@ def test_intents(reader, question, intent):
         ("What does the Ministry of Foreign Affairs lead?", ("Ministry of Foreign Affairs",), []),
         ("Which measures does the State Forestry Administration lead?", ("State Forestry Administration",), []),
         ("Which tasks does the Jilin Bureau lead?", (), []),
-        ("Which measures does the Provincial Finance Bureau lead?", ("Provincial Finance Bureau",), []),
+        ("Which measures does the Provincial Affairs Bureau lead?", ("Provincial Affairs Bureau",), []),
+        # where two fit as well, the one whose very words the name uses: Finance, not Financial
+        ("Which measures does the Provincial Finance Bureau lead?", (), ["省财政厅"]),
+        ("What does the Financial Bureau take part in?", (), ["省金融办"]),
     ],
 )
 def test_a_body_no_document_names_is_told_from_the_departments(reader, question, unlisted, departments):
