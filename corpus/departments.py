@@ -155,7 +155,7 @@ _NAME_FRAME_WORDS = frozenset(
     }
 )
 # a province or city has no ministry, and a State or National body is another government's
-_NATIONAL_NAME_WORDS = frozenset({"ministry", "state", "national"})
+_NATIONAL_NAME_WORDS = frozenset({"ministry", "state", "national", "china"})
 # enough of a word to meet its other forms: Economy and Economic, Technology and Technological
 _STEM_CHARS = 5
 
@@ -317,7 +317,7 @@ class DepartmentRegistry:
         is a national body's, says only where (the Chengdu Bureau), or fits no department better than
         another."""
         stems = _name_stems(name)
-        if not stems or stems <= self._place_stems or _NATIONAL_NAME_WORDS & set(_words(name)):
+        if not stems or stems <= self._place_stems or names_national_body(name):
             return None
         words = _content_words(name)
         fit: dict[str, tuple[float, int]] = {}
@@ -403,6 +403,11 @@ class DepartmentRegistry:
 
 def _words(name: str) -> list[str]:
     return re.findall(r"[a-z]+", fold(name))
+
+
+def names_national_body(name: str) -> bool:
+    """Whether an English name is a national body's: the Ministry of …, the State …, China …."""
+    return bool(_NATIONAL_NAME_WORDS & set(_words(name)))
 
 
 def _content_words(name: str) -> frozenset[str]:

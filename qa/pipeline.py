@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import logging
 import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
 
-from corpus.departments import DepartmentRegistry
+from corpus.departments import DepartmentRegistry, names_national_body
 from corpus.jurisdiction import Jurisdiction, jurisdiction_of_issuer, simplified
 from corpus.library import Library
 from corpus.models import Document, Passage, PassageKind
@@ -245,7 +246,21 @@ class QAPipeline:
         return any(len(term) > 1 and term not in unknown for term in vocabulary.terms)
 
     def _written(self, name: str) -> bool:
-        return _plain(name) in self._plain_library
+        """Whether the library's text writes a body's name. One named in English is written where a
+        word of it that names no other place stands in a few passages alone (the Temasek Joint
+        Committee, 淡马锡联席委员会): those passages tell of that body. A national body's is never
+        one of the library's."""
+        if CJK.search(name):
+            return _plain(name) in self._plain_library
+        if names_national_body(name):
+            return False
+        words = self.coverage.of(()).other_jurisdictions.without(name)
+        return any(len(term) > 1 and 0 < self._passages_writing(term) <= MAX_QUOTED_PASSAGES for term in self.translator.translate(words))
+
+    def _passages_writing(self, term: str) -> int:
+        """How many passages write `term`, counted up to one more than MAX_QUOTED_PASSAGES."""
+        writing = (text for text in self._plain_texts if term in text)
+        return sum(1 for _ in itertools.islice(writing, MAX_QUOTED_PASSAGES + 1))
 
     def _answer(self, understanding: Understanding, k: int) -> tuple[Answer, list[Passage]]:
         intent = understanding.intent

@@ -52,6 +52,10 @@ class OtherJurisdictions:
     def load(cls, library_texts: Iterable[str], issuers: Iterable[str], path: Path = GAZETTEER_FILE) -> OtherJurisdictions:
         return cls(json.loads(path.read_text(encoding="utf-8")), library_texts, issuers)
 
+    def without(self, text: str) -> str:
+        """The text with the places in it left out."""
+        return self._pattern.sub(" ", text) if self._pattern is not None else text
+
     def find(self, question: str) -> list[PlaceMention]:
         if self._pattern is None:
             return []

@@ -525,8 +525,16 @@ def test_a_yes_no_question_about_a_body_no_document_names_is_answered_no_with_wh
         ("外交部牵头哪些措施？", "文库中的文件没有列出外交部的职责。"),
         ("国家发改委负责几项？", "文库中的文件没有列出国家发改委的职责。"),
         ("Which measures does the Ministry of Foreign Affairs lead?", "The library's documents give no tasks to the Ministry of Foreign Affairs."),
+        # a word of its name the text writes (中国) does not make a national body one of the library's
+        ("Which tasks fall to the China Meteorological Administration?", "The library's documents give no tasks to the China Meteorological Administration."),
     ],
 )
 def test_the_measures_of_a_body_no_document_names_are_declined_naming_it(pipeline, question, reason):
     answer = pipeline.ask(question)
     assert answer.abstained and answer.direct == reason
+
+
+@pytest.mark.parametrize("question", ["What will the Jilin-Temasek Joint Committee study?", "淡马锡联席委员会是在哪一条里提出的？"])
+def test_a_body_only_the_prose_names_is_answered_by_the_measure_naming_it(pipeline, question):
+    answer = pipeline.ask(question)
+    assert not answer.abstained and answer.citations[0].measure == 116
