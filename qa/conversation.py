@@ -18,7 +18,7 @@ from qa.understanding import Understanding
 
 logger = logging.getLogger(__name__)
 
-TURN_FORMAT = 1  # raised when a Turn's JSON changes shape, so that replicas of another version skip it
+TURN_FORMAT = 2  # raised when a Turn's JSON changes shape, so that replicas of another version skip it
 KEY_PREFIX = "conversation:"
 
 
@@ -26,7 +26,10 @@ KEY_PREFIX = "conversation:"
 class Turn:
     understanding: Understanding
     answer: Answer
-    passages: tuple[Passage, ...]  # what the answer cited, for "第二条呢" and "那配合部门呢"
+    passages: tuple[Passage, ...]  # what the answer cited, for "那配合部门呢" and "下一条呢"
+    # the list "其中第二项呢" picks from: what the answer cited, or the list the answer picked its one from,
+    # so that "第一项…", "第二个呢？" walk down one list
+    listed: tuple[Passage, ...]
 
 
 def turn_to_json(turn: Turn) -> bytes:
@@ -35,6 +38,7 @@ def turn_to_json(turn: Turn) -> bytes:
         "understanding": to_json_value(turn.understanding),
         "answer": to_json_value(turn.answer),
         "passages": [passage.id for passage in turn.passages],
+        "listed": [passage.id for passage in turn.listed],
     }
     return json.dumps(document, ensure_ascii=False).encode()
 
@@ -49,13 +53,15 @@ def turn_from_json(data: bytes, passages: Mapping[str, Passage]) -> Turn:
     if not isinstance(document, dict) or document.get("format") != TURN_FORMAT:
         raise UnreadableJson(f"a turn is not of format {TURN_FORMAT}")
     cited = from_json_value(tuple[str, ...], document.get("passages"))
-    missing = [passage_id for passage_id in cited if passage_id not in passages]
+    listed = from_json_value(tuple[str, ...], document.get("listed"))
+    missing = [passage_id for passage_id in dict.fromkeys([*cited, *listed]) if passage_id not in passages]
     if missing:
         raise UnreadableJson(f"a turn cites passages the library does not hold: {', '.join(missing)}")
     return Turn(
         from_json_value(Understanding, document.get("understanding")),
         from_json_value(Answer, document.get("answer")),
         tuple(passages[passage_id] for passage_id in cited),
+        tuple(passages[passage_id] for passage_id in listed),
     )
 
 

@@ -228,7 +228,8 @@ class QAPipeline:
                 answer, passages, understanding = self._follow_up(understanding, previous, k)
             else:
                 answer, passages = self._answer(understanding, k)
-            turn = Turn(understanding, answer, tuple(passages))
+            picked = understanding.intent is Intent.FOLLOW_UP and understanding.ordinal is not None and previous is not None
+            turn = Turn(understanding, answer, tuple(passages), previous.listed if picked else tuple(passages))
             if cache_key:
                 self.answers.put(cache_key, turn)
         self.memory.remember(conversation_id, turn)
@@ -606,13 +607,12 @@ class QAPipeline:
         previous_intent = previous.answer.intent
         asked = replace(previous.understanding, question=understanding.question, language=understanding.language)
         if understanding.ordinal is not None:
-            index = understanding.ordinal - 1 if understanding.ordinal > 0 else len(passages) - 1
-            if not 0 <= index < len(passages):
-                reason = (
-                    f"上一个回答只引用了{len(passages)}条。" if understanding.language == "zh" else f"The previous answer cited only {len(passages)}."
-                )
+            listed = previous.listed
+            index = understanding.ordinal - 1 if understanding.ordinal > 0 else len(listed) - 1
+            if not 0 <= index < len(listed):
+                reason = f"上一个回答只引用了{len(listed)}条。" if understanding.language == "zh" else f"The previous answer cited only {len(listed)}."
                 return self.composer.abstain(understanding, Intent.MEASURE, reason), [], understanding
-            chosen = passages[index]
+            chosen = listed[index]
             return self.composer.answer(understanding, Intent.MEASURE, [(chosen, 1.0)]), [chosen], understanding
         if understanding.step is not None:
             return *self._neighbour(understanding, passages), understanding

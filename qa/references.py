@@ -76,6 +76,9 @@ LINE_PATTERNS = (
 ORDINAL_PATTERNS = (
     re.compile(rf"^(?:那)?第\s*({NUMBER})\s*(?:条|个|项)呢"),
     re.compile(r"(?<![a-z])the (first|second|third|fourth|fifth|last|1st|2nd|3rd|4th|5th) one\b", re.IGNORECASE),
+    # "其中第一项说的是什么", "这些里面最后一条由谁配合", "the second of them": a place in the previous answer's list
+    re.compile(rf"(?:其中|(?:这|那)(?:些|几)[条项个]?(?:里面?|中|当中)|上面|刚才)的?\s*(?:第\s*({NUMBER})|(最后)一?)\s*[条项个]"),
+    re.compile(r"(?<![a-z])(?:the\s+)?(first|second|third|fourth|fifth|last|1st|2nd|3rd|4th|5th)\s+(?:one\s+)?of\s+(?:them|these|those)\b", re.IGNORECASE),
 )
 # "下一条呢", "and the one after it": the measure next to the previous answer's
 STEP_PATTERNS = (
@@ -87,7 +90,7 @@ STEP_PATTERNS = (
 # "最后一条是什么", "the last measure": the document's last task, whatever its number
 LAST_MEASURE = -1
 LAST_MEASURE_PATTERN = re.compile(r"最后(?:一)?\s*(?:条|项)(?:措施|任务)?|(?<![a-z])the\s+(?:last|final)\s+(?:measure|item|article|task)\b", re.IGNORECASE)
-ENGLISH_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "last": -1, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5}
+ORDINAL_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "last": -1, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5, "最后": -1}
 ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
 _NUMBER_OR_RANGE = re.compile(rf"(\d+|[{NUMERAL_CHARS}]+|[ivxlc]+\b)|({RANGE_WORDS})", re.IGNORECASE)
 # English numbers spelled out after a reference word ("measure one hundred and five") or as an
@@ -219,8 +222,8 @@ def _ordinal(text: str) -> int | None:
     for pattern in ORDINAL_PATTERNS:
         match = pattern.search(text.strip())
         if match:
-            word = match.group(1)
-            return ENGLISH_ORDINALS[word.lower()] if word.lower() in ENGLISH_ORDINALS else number_value(word)
+            word = next(group for group in match.groups() if group)
+            return ORDINAL_WORDS[word.lower()] if word.lower() in ORDINAL_WORDS else number_value(word)
     return None
 
 

@@ -132,6 +132,15 @@ def test_follow_ups_refer_to_the_previous_answer(pipeline):
     assert [c.measure for c in second.citations] == [first.citations[1].measure]
 
 
+def test_places_in_a_list_are_picked_from_that_list_turn_after_turn(pipeline):
+    conversation = new_conversation()
+    listed = [c.measure for c in pipeline.ask("省财政厅牵头哪些措施？", conversation_id=conversation).citations]
+    first = pipeline.ask("其中第一项说的是什么？", conversation_id=conversation)
+    second = pipeline.ask("第二个呢？", conversation_id=conversation)
+    last = pipeline.ask("the last of these?", conversation_id=conversation)
+    assert [[c.measure for c in a.citations] for a in (first, second, last)] == [[listed[0]], [listed[1]], [listed[-1]]]
+
+
 def test_english_follow_ups(pipeline):
     conversation = new_conversation()
     first = pipeline.ask("How many measures does the Department of Finance lead?", conversation_id=conversation)

@@ -184,11 +184,13 @@ def test_an_understanding_and_an_answer_round_trip_through_json(library: Library
 
 def test_a_turn_keeps_its_passages_as_library_ids(library: Library) -> None:
     cited = tuple(library.document().measure(n) for n in (91, 93))
-    turn = Turn(every_field_set(library), every_answer_field_set(), cited)
+    listed = tuple(library.document().measure(n) for n in (89, 91, 93))
+    turn = Turn(every_field_set(library), every_answer_field_set(), cited, listed)
 
     data = turn_to_json(turn)
 
     assert json.loads(data)["passages"] == [passage.id for passage in cited]
+    assert json.loads(data)["listed"] == [passage.id for passage in listed]
     assert turn_from_json(data, {passage.id: passage for passage in library.passages}) == turn
 
 
@@ -205,7 +207,7 @@ def test_replicas_on_one_store_share_a_conversation_for_an_hour(library: Library
     now = [0.0]
     store = InMemoryStateStore(clock=lambda: now[0])
     replica_a, replica_b = ConversationMemory(store, library), ConversationMemory(store, library)
-    turn = Turn(every_field_set(library), every_answer_field_set(), (library.document().measure(91),))
+    turn = Turn(every_field_set(library), every_answer_field_set(), (library.document().measure(91),), ())
 
     replica_a.remember("api:u1", turn)
 
@@ -218,7 +220,7 @@ def test_replicas_on_one_store_share_a_conversation_for_an_hour(library: Library
 def test_a_turn_citing_a_passage_the_library_no_longer_holds_is_forgotten(library: Library) -> None:
     memory = ConversationMemory(InMemoryStateStore(), library)
     removed = dataclasses.replace(library.document().measure(91), document="removed-document")
-    memory.remember("api:u1", Turn(every_field_set(library), every_answer_field_set(), (removed,)))
+    memory.remember("api:u1", Turn(every_field_set(library), every_answer_field_set(), (removed,), (removed,)))
     memory.store.put("conversation:api:u2", b'{"format": 0}', 60)
 
     assert memory.last("api:u1") is None
@@ -228,7 +230,7 @@ def test_a_turn_citing_a_passage_the_library_no_longer_holds_is_forgotten(librar
 @pytest.mark.redis
 def test_a_turn_round_trips_through_redis(redis_url: str, library: Library) -> None:
     shared = RedisStateStore.connect(redis_url, prefix=f"test-{uuid.uuid4().hex}:")
-    turn = Turn(every_field_set(library), every_answer_field_set(), (library.document().measure(92),))
+    turn = Turn(every_field_set(library), every_answer_field_set(), (library.document().measure(92),), ())
 
     ConversationMemory(shared, library).remember("wechat-mp:oUser", turn)
 

@@ -480,6 +480,11 @@ def test_an_organisation_word_of_the_department_own_name_is_not_a_topic(reader):
 def test_follow_ups_need_a_conversation(reader):
     assert read(reader, "那配合部门呢？", in_conversation=True).intent is Intent.FOLLOW_UP
     assert read(reader, "第二条呢", in_conversation=True).ordinal == 2
+    # a place in the previous answer's list, with more asked of it
+    assert read(reader, "其中第一项说的是什么？", in_conversation=True).ordinal == 1
+    assert read(reader, "这些里面最后一条由谁配合？", in_conversation=True).ordinal == -1
+    assert read(reader, "Who supports the second of them?", in_conversation=True).ordinal == 2
+    assert read(reader, "其中第一项说的是什么？").ordinal is None
     assert read(reader, "What about the Agriculture Commission?", in_conversation=True).intent is Intent.FOLLOW_UP
 
 
