@@ -42,6 +42,7 @@ class Cue(str, Enum):
     OUTLINE = "outline"  # the document's parts: 分哪几个部分, table of contents
     DOCUMENT_FACT = "document_fact"  # the document itself: its issuer, date of issue, title
     DOCUMENT_NUMBER = "document_number"  # its 文号 in particular, said to be missing where none is printed
+    ISSUED = "issued"  # a document's issuing: 印发, 发布, issued; with when or who, and no subject, the document's own facts
     OFFICIAL = "official"  # who holds an office (省长是谁, who is the director): documents assign departments, not people
     MONEY = "money"  # sums of money, prices, fees
     FIGURE = "figure"  # rates, quantities, sizes

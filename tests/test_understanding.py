@@ -97,6 +97,12 @@ def read(reader: QuestionReader, text: str, in_conversation: bool = False):
         ("Who issued this document?", Intent.DOCUMENT),
         ("文件一共有多少条措施？", Intent.DOCUMENT),
         ("How many measures are there in total?", Intent.DOCUMENT),
+        # when or who of an issuing, with no subject beside the document: the document's own facts
+        ("这份文件是哪一年发的？", Intent.DOCUMENT),
+        ("这个实施意见是谁发布的？", Intent.DOCUMENT),
+        ("When was this document issued?", Intent.DOCUMENT),
+        ("文件分为哪几部分？", Intent.DOCUMENT),
+        ("补贴什么时候发？", Intent.TOPIC),
         ("谁发布项目清单？", Intent.DEPARTMENTS),
         ("发改委牵头多少项？", Intent.DEPT_LEAD_COUNT),
         # departments compared by how many measures they hold
