@@ -70,6 +70,7 @@ ENGLISH_WORDS = re.compile(r"[A-Za-z][A-Za-z'’-]*(?:\s+[A-Za-z][A-Za-z'’-]*)
 ACRONYM = re.compile(r"[A-Z0-9]{2,6}")
 # A subject of this many characters found word for word in a few passages is a quotation from them
 NOT_WORD = re.compile(r"[\W_]+")
+LATIN_WORDS = re.compile(r"[a-z]+", re.IGNORECASE)
 MIN_QUOTED_CHARS, MAX_QUOTED_CHARS, MAX_QUOTED_PASSAGES = 3, 24, 3
 # a run of a question's characters this long standing in a passage is what the question asks about
 MIN_ASKED_ABOUT_CHARS = 4
@@ -138,7 +139,9 @@ class QAPipeline:
         self.top_k = top_k
         self.tokenizer = tokenizer or build_tokenizer(registry, translator)
         self.synonyms = synonyms or SynonymExpander({})
-        self.reader = QuestionReader(registry, self.tokenizer, knows=self._knows, written=self._written)
+        self.reader = QuestionReader(
+            registry, self.tokenizer, knows=self._knows, written=self._written, titled=lambda topic: bool(self._titled(topic))
+        )
         self.composer = Composer(registry, library)
         self.memory = ConversationMemory(state_store or InMemoryStateStore(), library)
         self.answers = AnswerCache(self.memory.store, library)
@@ -415,6 +418,27 @@ class QAPipeline:
         title = _plain(f"{self.library.entry(document_id).title}{self.library.document(document_id).title}")
         pieces = [TRAILING_PLACE_WORDS.sub("", _plain(piece)) for piece in topic.split()]
         return bool(pieces) and all(piece and piece in title for piece in pieces)
+
+    def _titled(self, topic: str) -> frozenset[str]:
+        """The documents whose title holds every word of a subject (长春 老旧 小区 改造 方案 in
+        长春市人民政府办公厅关于加快推进城镇老旧小区改造提升的实施方案), an English word by a
+        translation of it or in the English title; none where no word of two characters or letters is."""
+        chinese = [
+            piece[start:end] for piece in map(_plain, topic.split()) if CJK.search(piece) for start, end in self.tokenizer.word_spans(piece)
+        ]
+        english = [word.casefold() for word in LATIN_WORDS.findall(topic)]
+        if not any(len(word) > 1 for word in [*chinese, *english]):
+            return frozenset()
+        titled = []
+        for document in self.library.documents:
+            entry = self.library.entry(document.id)
+            title = _plain(f"{entry.title}{document.title}")
+            english_title = set(LATIN_WORDS.findall(entry.title_en.casefold()))
+            if all(word in title for word in chinese) and all(
+                word in english_title or any(term in title for term in self.translator.translate(word)) for word in english
+            ):
+                titled.append(document.id)
+        return frozenset(titled)
 
     def _ranking(self, understanding: Understanding) -> tuple[Answer, list[Passage]]:
         """Departments by how many measures they hold the role asked about in: the departments the
@@ -737,11 +761,14 @@ class QAPipeline:
         named = [d.id for d in self.library.documents if d.doc_number and d.doc_number in text or len(d.title) >= 8 and d.title in text]
         if named:
             return frozenset(named), frozenset()
+        # "外贸任务分工表的文号是什么？": a question about a document names it by words of its title
+        if understanding.intent is Intent.DOCUMENT and 0 < len(titled := self._titled(understanding.topic)) < len(self.library.documents):
+            return titled, frozenset()
         # "辽宁那份措施的第五条", "Who leads lowering guarantee fees in Liaoning?": the documents of the
         # place the question is set in, where the library holds others too; a number names its
         # document by any mention of the place, other questions by the place as their setting
         # (长春新区 is a subject of the Jilin document, not a question about Changchun's)
-        as_setting = understanding.intent is not Intent.MEASURE
+        as_setting = understanding.intent not in (Intent.MEASURE, Intent.DOCUMENT)
         places = {d.id: jurisdiction_of_issuer(d.issuer) for d in self.library.documents}
         named = [document for document, place in places.items() if _names_place(text, place, as_setting)]
         if len(named) == len(self.library.documents):
@@ -770,7 +797,9 @@ class QAPipeline:
         named = self.coverage.of(documents).departments
         registry = DepartmentRegistry([d for d in self.registry.departments if d.name in named])
         reader = self.reader
-        return QuestionReader(registry, self.tokenizer, reader.knows, reader.lexicon, reader.table, reader.classifier, reader.written)
+        return QuestionReader(
+            registry, self.tokenizer, reader.knows, reader.lexicon, reader.table, reader.classifier, reader.written, reader.titled
+        )
 
     def _documents(self, understanding: Understanding) -> list[Document]:
         return self.library.within(understanding.documents)

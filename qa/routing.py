@@ -31,6 +31,7 @@ class Signals:
     topic: str  # the subject left once references, departments and cue words are cut out
     has_topic: bool  # the subject names something the library's vocabulary knows
     counted: str = ""  # what a how-many question counts when it is neither tasks nor departments (游客, jobs)
+    names_document: bool = False  # the subject is what a document's title names: the document itself
 
 
 def _cue(cue: Cue) -> Callable[[Signals], bool]:
@@ -65,6 +66,9 @@ SLOTS: dict[str, Callable[[Signals], bool]] = {
     # a role asked of a body: "联席会议办公室牵头哪些任务？", not "…定期研究什么？"
     "role_asked": lambda s: bool(s.cues & {Cue.LEAD, Cue.PARTICIPATE, Cue.ALL_ROLES, Cue.SUPPORT, Cue.RESPONSIBLE, Cue.COUNT}),
     "topic": lambda s: s.has_topic,
+    "names_a_document": lambda s: s.names_document,
+    # no subject but the document: "文件分为哪几部分？", "长春老旧小区改造方案是哪天印发的？"
+    "document_itself": lambda s: not s.has_topic or s.names_document,
     # nothing of its own to be about: no department, subject, measure, part or line ("一共有多少条措施？")
     "counts_a_figure": lambda s: bool(s.counted),
     "no_subject": lambda s: not (s.departments or s.measures or s.scope_refs or s.line_ref or s.topic.strip()),

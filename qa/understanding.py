@@ -192,6 +192,7 @@ class QuestionReader:
         table: IntentTable | None = None,
         classifier: IntentClassifier | None = None,
         written: Callable[[str], bool] | None = None,
+        titled: Callable[[str], bool] | None = None,
     ):
         self.registry = registry
         self.tokenizer = tokenizer
@@ -203,6 +204,8 @@ class QuestionReader:
         # whether the library's text writes a name: a body it names in prose (联席会议办公室设在…) is
         # one its passages tell of, though it holds no task
         self.written = written or (lambda name: False)
+        # whether a subject is one a document's title names (长春老旧小区改造方案): the document itself
+        self.titled = titled or (lambda topic: False)
 
     def _scan(self, question: Question, in_conversation: bool) -> _Scan:
         references = find_references(question.text, in_conversation)
@@ -270,6 +273,7 @@ class QuestionReader:
             topic=topic,
             has_topic=has_topic,
             counted=counted,
+            names_document=has_topic and self.titled(topic),
         )
         intent = self.table.route(signals)
         if intent is None:

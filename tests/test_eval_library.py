@@ -12,6 +12,7 @@ from eval.corpus_departments import GOLD_DOCUMENT_ID
 from eval.gold import GOLD_PATH, TEST_PATH, load_gold
 from eval.parts import FITTED, TEST
 from eval.runner import LibraryUnderTest, evaluate
+from qa.answer import Intent
 from qa.pipeline import QAPipeline
 from qa.settings import Settings
 from tests.documents import DOCUMENTS, write_document
@@ -114,6 +115,22 @@ def test_the_place_that_chose_the_documents_is_not_searched_for_in_them(library:
     assert scoped.documents == {"changchun-old-residential-areas-2024"} and "长春" in scoped.setting
     assert "长春" not in pipeline.query(scoped).lexical_text
     assert [citation.id for citation in pipeline.ask(question).citations][:1] == ["changchun-old-residential-areas-2024#二.一.2"]
+
+
+@pytest.mark.parametrize(
+    ("question", "document", "fact"),
+    [
+        ("长春老旧小区改造方案一共有多少项任务？", "changchun-old-residential-areas-2024", "共11项任务"),
+        ("外贸任务分工表的文号是什么？", "jilin-foreign-trade-tasks-2024", "吉商发〔2024〕21号"),
+        ("辽宁省支持中小微企业的文件是谁发的？", "liaoning-small-enterprises-2023", "遼寧省人民政府"),
+        ("When was the Liaoning document issued?", "liaoning-small-enterprises-2023", "8 March 2023"),
+        ("How many tasks are in the Changchun renovation plan?", "changchun-old-residential-areas-2024", "11 tasks"),
+    ],
+)
+def test_a_question_about_a_document_names_it_by_its_title_s_words_or_its_place(library: LibraryUnderTest, question, document, fact):
+    answer = library.pipeline.ask(question)
+    assert answer.intent is Intent.DOCUMENT and fact in answer.direct
+    assert {citation.document for citation in answer.citations} == {document}
 
 
 def test_a_place_with_a_document_of_its_own_is_still_outside_the_document_asked_of(library: LibraryUnderTest):

@@ -483,6 +483,24 @@ def test_an_organisation_word_of_the_department_own_name_is_not_a_topic(reader):
     assert read(reader, "Does the NDRC lead the development of the Changjitu zone?").topic != ""
 
 
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("东北振兴政策举措一共有多少项？", Intent.DOCUMENT),
+        ("实施意见是哪天印发的？", Intent.DOCUMENT),
+        # a subject beside the title's words is a topic of the document, not the document itself
+        ("棚户区改造有多少项措施？", Intent.TOPIC),
+    ],
+)
+def test_a_subject_a_document_title_names_is_that_document(reader, question, intent):
+    title = "吉林省人民政府关于贯彻落实国务院关于近期支持东北振兴若干重大政策举措的意见的实施意见"
+    titled = QuestionReader(
+        reader.registry, reader.tokenizer, reader.knows, reader.lexicon, reader.table, reader.classifier, reader.written,
+        titled=lambda topic: all(piece in title for piece in topic.split()),
+    )
+    assert read(titled, question).intent is intent
+
+
 def test_follow_ups_need_a_conversation(reader):
     assert read(reader, "那配合部门呢？", in_conversation=True).intent is Intent.FOLLOW_UP
     assert read(reader, "第二条呢", in_conversation=True).ordinal == 2
