@@ -105,6 +105,30 @@ def _measure_numbered(document: Document, number: int) -> Passage | None:
     return document.measure(number)
 
 
+def _numbered(document: Document, understanding: Understanding) -> list[Passage]:
+    """The measures of a document a question names by number: by their own numbers, unless it names a
+    part or subsection they are not in. Then they count within it ("第二部分第三项": the third measure
+    of part two). In a document that numbers each subsection's measures afresh, two numbers after a
+    part are a subsection of it and a measure of that ("第二部分第一项第2条": 二（一）2)."""
+    numbers = understanding.measures
+    own = [p for n in numbers if (p := _measure_numbered(document, n)) is not None]
+    if not numbers or not (understanding.parts or understanding.subsections):
+        return own
+    under = [p for p in document.under_headings(understanding.parts, understanding.subsections) if p.kind is PassageKind.MEASURE]
+    numbered_afresh = len({p.measure for p in document.measures}) < len(document.measures)
+    if own and all(p in under for p in own) and not (numbered_afresh and len(numbers) == 2):
+        return own
+    if len(numbers) == 2 and not understanding.subsections:
+        subsections = list(dict.fromkeys(p.subsection for p in under))
+        index = numbers[0] - 1 if numbers[0] != LAST_MEASURE else len(subsections) - 1
+        under = [p for p in under if p.subsection == subsections[index]] if 0 <= index < len(subsections) else []
+        numbers = numbers[1:]
+    if len(numbers) != 1:
+        return []
+    index = numbers[0] - 1 if numbers[0] != LAST_MEASURE else len(under) - 1
+    return [under[index]] if 0 <= index < len(under) else []
+
+
 def relevant_hits(hits: Sequence[Hit], share: float | None = None) -> list[Hit]:
     """The hits before relevance drops: those scoring at least `share` of the best (fused scores of
     the answering passages are positive; a non-positive best keeps only itself)."""
@@ -346,7 +370,7 @@ class QAPipeline:
     def _referenced(self, understanding: Understanding) -> list[Passage]:
         """The tasks the question names by number, in the documents it is asked of."""
         documents = self._documents(understanding)
-        found = [p for n in understanding.measures for d in documents if (p := _measure_numbered(d, n)) is not None]
+        found = [p for d in documents for p in _numbered(d, understanding)]
         return found + [p for n in understanding.tasks for d in documents if (p := d.task(n)) is not None]
 
     def _verdict_on_referenced(self, understanding: Understanding) -> tuple[Answer, list[Passage]]:

@@ -112,7 +112,7 @@ ORDINAL_BEFORE_REFERENCE = re.compile(
     # only where the sentence goes on about that measure: "the first measure the NDRC leads" is the first of a list;
     # "the 12th one" outside a conversation (in one, "the second one" is a citation of the last answer)
     rf"(?<![a-z])the\s+(\d+(?:st|nd|rd|th)|{_ORDINAL_WORD})\s+({ENGLISH_REFERENCE_WORDS}|part|(?:sub)?section|one)"
-    r"(?=\s*(?:[?.!,;]|$|(?:say|says|said|cover|covers|state|states|mean|means|about|of the|in the|is|was|does|do"
+    r"(?=\s*(?:[?.!,;]|$|(?:say|says|said|cover|covers|state|states|mean|means|about|(?:of|in)\s+(?:the|part|section)|is|was|does|do"
     r"|talks?|deals?|contains?|requires?|describes?|provides?)\b))",
     re.IGNORECASE,
 )

@@ -141,6 +141,21 @@ def test_places_in_a_list_are_picked_from_that_list_turn_after_turn(pipeline):
     assert [[c.measure for c in a.citations] for a in (first, second, last)] == [[listed[0]], [listed[1]], [listed[-1]]]
 
 
+@pytest.mark.parametrize(
+    ("question", "measure"),
+    [
+        # a number not in the part named counts within it
+        ("第二部分第三项是什么？", 11),
+        ("What does the third measure of part 2 say?", 11),
+        ("Who leads the last measure of part 3?", 30),
+        # one in it is its own number
+        ("第二部分第12条讲什么？", 12),
+    ],
+)
+def test_a_measure_numbered_within_a_part_is_counted_in_it(pipeline, question, measure):
+    assert [c.measure for c in pipeline.ask(question).citations] == [measure]
+
+
 def test_english_follow_ups(pipeline):
     conversation = new_conversation()
     first = pipeline.ask("How many measures does the Department of Finance lead?", conversation_id=conversation)

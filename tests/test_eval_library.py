@@ -133,6 +133,11 @@ def test_a_question_about_a_document_names_it_by_its_title_s_words_or_its_place(
     assert {citation.document for citation in answer.citations} == {document}
 
 
+def test_two_numbers_after_a_part_are_a_subsection_and_a_task_where_each_subsection_numbers_afresh(library: LibraryUnderTest):
+    answer = library.pipeline.ask("长春方案第二部分第一项第2条是什么？")
+    assert [citation.id for citation in answer.citations] == ["changchun-old-residential-areas-2024#二.一.2"]
+
+
 def test_a_place_with_a_document_of_its_own_is_still_outside_the_document_asked_of(library: LibraryUnderTest):
     answer = library.ask("辽宁省的棚户区改造融资政策是什么？")
     assert answer.abstained and "辽宁" in answer.direct

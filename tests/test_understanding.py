@@ -501,6 +501,11 @@ def test_a_subject_a_document_title_names_is_that_document(reader, question, int
     assert read(titled, question).intent is intent
 
 
+def test_an_ordinal_measure_of_a_part_is_a_number_within_it(reader):
+    understanding = read(reader, "What does the third measure of part 2 say?")
+    assert (understanding.measures, understanding.parts, understanding.intent) == ((3,), (2,), Intent.MEASURE)
+
+
 def test_follow_ups_need_a_conversation(reader):
     assert read(reader, "那配合部门呢？", in_conversation=True).intent is Intent.FOLLOW_UP
     assert read(reader, "第二条呢", in_conversation=True).ordinal == 2
