@@ -154,10 +154,10 @@ class Composer:
         if direct is None:
             direct = self._direct(understanding, intent, cited, items)
             measured = _measured(cited)
-            if understanding.counts_departments and intent not in DEPARTMENT_LIST_INTENTS and measured:
-                # "第91条有几个部门负责？": the number of departments first, then who they are
-                count = len(_departments_named(measured))
-                direct = self._departments_counted(measured, count, language) + direct
+            if (role := understanding.departments_counted) is not None and intent not in DEPARTMENT_LIST_INTENTS and measured:
+                # "第91条有几个部门负责？", "几个配合部门？": the number of departments first, then who they are
+                count = len(_departments_named(measured, role))
+                direct = self._departments_counted(measured, count, role, language) + direct
             elif count is not None and intent not in DEPARTMENT_LIST_INTENTS:
                 # "一共几条？" after an answer: the number first, then what it counts
                 direct = (f"共{count}条。" if language == "zh" else f"{count} measure{'s' if count != 1 else ''}. ") + direct
@@ -190,8 +190,8 @@ class Composer:
         opening = [(document.passages[0], 1.0) for document in documents if document.passages]
         if outline:
             count = sum(len(document.parts) for document in documents)
-        elif understanding.counts_departments:
-            count = len(_departments_named([p for document in documents for p in document.measures]))
+        elif understanding.departments_counted is not None:
+            count = len(_departments_named([p for document in documents for p in document.measures], understanding.departments_counted))
         else:
             count = sum(len(document.measures) for document in documents)
         return self.answer(understanding, Intent.DOCUMENT, opening, direct=direct, items=[], count=count)
@@ -290,12 +290,16 @@ class Composer:
         return _join([*named, f"{more} other{'s' if more > 1 else ''}"] if more > 0 else named, language) + f" ({n} each)"
 
     @staticmethod
-    def _departments_counted(measured: list[Passage], count: int, language: str) -> str:
-        departments = f"{count} department{'s' if count != 1 else ''}"
+    def _departments_counted(measured: list[Passage], count: int, role: Role, language: str) -> str:
+        """共有7个部门负责。 / 共有3个配合部门。 / 3 supporting departments work on measure 45."""
+        kind = {Role.ANY: "", Role.CO: "配合", Role.LEAD: "牵头"}[role] if language == "zh" else {Role.ANY: "", Role.CO: "supporting ", Role.LEAD: "lead "}[role]
+        departments = f"{count} {kind}department{'s' if count != 1 else ''}"
         if len(measured) == 1:
             number = task_number(measured[0], language)
-            return f"共有{count}个部门负责。" if language == "zh" else f"{departments} are responsible for measure {number}. "
-        return f"这{len(measured)}条措施共涉及{count}个部门。" if language == "zh" else f"These {len(measured)} measures involve {departments}. "
+            if language == "zh":
+                return f"共有{count}个{kind}部门。" if kind else f"共有{count}个部门负责。"
+            return f"{departments} {'work on' if kind else 'are responsible for'} measure {number}. "
+        return f"这{len(measured)}条措施共涉及{count}个{kind}部门。" if language == "zh" else f"These {len(measured)} measures involve {departments}. "
 
     def abstain(self, understanding: Understanding, intent: Intent, reason: str | None = None) -> Answer:
         """No answer: why, and what the library covers. Never repeats the question's own words,
@@ -631,8 +635,14 @@ class Composer:
         return f"• Measure {number} ({roles}): “{quote}”"
 
 
-def _departments_named(measures: Sequence[Passage]) -> set[str]:
-    return {name for passage in measures for name in passage.departments}
+def _departments_named(measures: Sequence[Passage], role: Role = Role.ANY) -> set[str]:
+    """The departments the measures name in that role: leading, supporting (listed after the lead), or either."""
+    return {
+        name
+        for passage in measures
+        for position, name in enumerate(passage.departments)
+        if role is Role.ANY or (role is Role.LEAD) == (position == 0 and passage.lead_department == name)
+    }
 
 
 def english_date(written: str) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from qa.answer import Role
+
 ENGLISH_COUNT = re.compile(r"\bhow\s+many\s+([a-z][a-z-]*)", re.IGNORECASE)
 # 多少游客, 多少家企业, 几个就业岗位: a measure word may stand between 多少 (几) and the noun
 CHINESE_COUNT = re.compile(r"(?:多少|几)(?:个|名|位|家|户|万|亿|千|百)?([\u4e00-\u9fff]{1,2})")
@@ -22,21 +24,34 @@ LIBRARY_COUNTS_EN = frozenset(
 LIBRARY_COUNTS_ZH = frozenset("项条件次回处份类部门单位措施钱个名位家户万亿千百大乎")
 
 
-# "第91条有几个部门负责", "how many departments work on it": the bodies the cited measures name
+# "第91条有几个部门负责", "几个配合部门", "配合单位有多少个", "how many departments work on it": the bodies
+# the cited measures name, in the role the words before the body word give
 DEPARTMENTS_COUNTED = re.compile(
-    r"(?:多少|几)\s*(?:个|家)?\s*(?:部门|单位|机构|责任单位|责任部门)"
-    r"|\b(?:how\s+many|number\s+of)\s+(?:\w+\s+)?(?:departments|agencies|bodies|units|offices|organi[sz]ations)\b",
+    r"(?:多少|几)\s*(?:个|家)?\s*(?P<zh_role>配合|协办|协同|牵头|主办|责任|参与)?\s*(?:部门|单位|机构)"
+    r"|(?P<zh_role_first>配合|协办|协同|牵头|主办|责任|参与)?(?:部门|单位|机构)\s*(?:一共|总共|共)?\s*(?:有|是)?\s*(?:多少|几)\s*(?:个|家)"
+    r"|\b(?:how\s+many|number\s+of)\s+(?:(?P<en_role>\w+(?:-\w+)?)\s+)?(?:departments|agencies|bodies|units|offices|organi[sz]ations)\b",
     re.IGNORECASE,
 )
+ROLE_COUNTED = {
+    **dict.fromkeys(("配合", "协办", "协同", "supporting", "co-responsible", "cooperating", "assisting", "co-operating"), Role.CO),
+    **dict.fromkeys(("牵头", "主办", "lead", "leading"), Role.LEAD),
+}
 
 
-def counts_departments(text: str) -> bool:
-    """Whether a how-many question counts the departments responsible, not the measures."""
-    return DEPARTMENTS_COUNTED.search(text) is not None
+def departments_counted(text: str) -> Role | None:
+    """The role of the departments a how-many question counts (ANY for all those responsible, CO for
+    配合部门 alone); None where it counts measures, not departments."""
+    match = DEPARTMENTS_COUNTED.search(text)
+    if match is None:
+        return None
+    role = match.group("zh_role") or match.group("zh_role_first") or match.group("en_role") or ""
+    return ROLE_COUNTED.get(role.lower(), Role.ANY)
 
 
 def counted_noun(text: str, language: str) -> str:
     """The thing a how-many question counts when it is neither a task nor a department; else ""."""
+    if departments_counted(text) is not None:
+        return ""
     if language == "en":
         match = ENGLISH_COUNT.search(text)
         return match.group(1).lower() if match and match.group(1).lower() not in LIBRARY_COUNTS_EN else ""

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from corpus.departments import Department, DepartmentRegistry, Mention
 from index.tokenizer import Tokenizer
 from qa.answer import Intent, Role
-from qa.counted import counted_noun, counts_departments
+from qa.counted import counted_noun, departments_counted
 from qa.intent_classifier import DEPARTMENT_MASK, IntentClassifier, features
 from qa.lexicon import Cue, Lexicon, Match
 from qa.question import Question
@@ -76,7 +76,9 @@ class Understanding:
     step: int | None = None  # "下一条呢" in a follow-up: the measure after (+1) or before (-1) the previous answer's
     cues: frozenset[Cue] = frozenset()
     counted: str = ""  # what a how-many question counts when it is neither tasks nor departments: jobs, 游客
-    counts_departments: bool = False  # a how-many question about the departments responsible ("第91条有几个部门负责")
+    # a how-many question about the departments responsible, in the role it counts: ANY for
+    # "第91条有几个部门负责", CO for "几个配合部门"; None where it counts no departments
+    departments_counted: Role | None = None
     years: tuple[int, ...] = ()  # years the question names
     line_ref: bool = False  # asks about a line or page number
     documents: frozenset[str] = frozenset()  # the documents the question is limited to; empty: the whole library
@@ -305,7 +307,7 @@ class QuestionReader:
             step=references.step,
             cues=cues,
             counted=counted,
-            counts_departments=Cue.COUNT in cues and counts_departments(scan.masked),
+            departments_counted=departments_counted(scan.masked) if Cue.COUNT in cues else None,
             years=tuple(int(y) for y in YEAR.findall(question.text)),
             line_ref=references.lines,
             negated=negated,

@@ -290,6 +290,16 @@ def test_a_count_of_departments_states_how_many_the_measure_names(pipeline, ques
     assert answer.count == len(RESPONSIBLE[answer.citations[0].measure])
 
 
+@pytest.mark.parametrize(
+    ("question", "first"),
+    [("第45条有几个配合部门？", "共有3个配合部门。"), ("第126条的配合单位有多少个？", "共有6个配合部门。"), ("How many supporting departments does measure 45 have?", "3 supporting departments")],
+)
+def test_a_count_of_supporting_departments_leaves_the_lead_out(pipeline, question, first):
+    answer = pipeline.ask(question)
+    assert answer.direct.startswith(first)
+    assert answer.count == len(RESPONSIBLE[answer.citations[0].measure]) - 1
+
+
 @pytest.mark.parametrize(("question", "reason"), [("谁是发改委主任？", "没有写明任职的人"), ("Who is the director of the NDRC?", "name no officials")])
 def test_who_holds_an_office_is_declined_with_the_reason(pipeline, question, reason):
     answer = pipeline.ask(question)

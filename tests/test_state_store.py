@@ -144,7 +144,7 @@ def every_field_set(library: Library) -> Understanding:
         has_topic=True,
         subject="棚户区改造",
         counted="游客",
-        counts_departments=True,
+        departments_counted=Role.CO,
         ordinal=2,
         step=-1,
         cues=frozenset({Cue.LEAD, Cue.RESPONSIBLE, Cue.PARTICIPATE}),
