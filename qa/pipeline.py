@@ -421,7 +421,7 @@ class QAPipeline:
         named = understanding.subject if intent in COUNT_INTENTS else understanding.has_topic
         on_subject = bool(named) and Cue.EXHAUSTIVE not in understanding.cues and bool(measures)
         # a subject a document's title names (产教融合任务, 外贸任务) asks for all of that document's tasks
-        if on_subject and (titled := frozenset(d for d in {p.document for p in measures} if self._title_names(understanding.topic, d))):
+        if on_subject and (titled := self._titled(understanding.topic) & {p.document for p in measures}):
             measures = [p for p in measures if p.document in titled]
             understanding = replace(understanding, documents=titled)
             on_subject = False
@@ -436,20 +436,12 @@ class QAPipeline:
         answer = self.composer.answer(understanding, intent, ranked, count=None if counted_apart else counted)
         return answer, [p for p, _ in ranked]
 
-    def _title_names(self, topic: str, document_id: str) -> bool:
-        """Whether the document's title names the whole subject: every task of a plan titled
-        …深化产教融合重点任务分工方案 is on 产教融合."""
-        title = _plain(f"{self.library.entry(document_id).title}{self.library.document(document_id).title}")
-        pieces = [TRAILING_PLACE_WORDS.sub("", _plain(piece)) for piece in topic.split()]
-        return bool(pieces) and all(piece and piece in title for piece in pieces)
-
     def _titled(self, topic: str) -> frozenset[str]:
         """The documents whose title holds every word of a subject (长春 老旧 小区 改造 方案 in
         长春市人民政府办公厅关于加快推进城镇老旧小区改造提升的实施方案), an English word by a
         translation of it or in the English title; none where no word of two characters or letters is."""
-        chinese = [
-            piece[start:end] for piece in map(_plain, topic.split()) if CJK.search(piece) for start, end in self.tokenizer.word_spans(piece)
-        ]
+        pieces = [TRAILING_PLACE_WORDS.sub("", _plain(piece)) for piece in topic.split()]
+        chinese = [piece[start:end] for piece in pieces if CJK.search(piece) for start, end in self.tokenizer.word_spans(piece)]
         english = [word.casefold() for word in LATIN_WORDS.findall(topic)]
         if not any(len(word) > 1 for word in [*chinese, *english]):
             return frozenset()

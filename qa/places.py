@@ -16,8 +16,8 @@ GAZETTEER_FILE = Path(__file__).with_name("places.json")
 # A place right after these, or before a possessive, is where the question is set: "深圳的税收优惠",
 # "visa rules for visiting Russia" ask about that place's own rules, not a measure that cites it.
 SETTING_BEFORE = re.compile(r"(?:\b(?:in|to|visit|visiting|at|from)\s+(?:the\s+)?|[在去到赴])$", re.IGNORECASE)
-# 上海自己的…, 深圳本地的…: a place's own rules, as the setting of the question
-SETTING_AFTER = re.compile(r"(?:省|市|县|区)?(?:自己|自身|本身|本地|当地)?(?:的|'s|’s|\s+(?:government|province|city)\b)", re.IGNORECASE)
+# 上海自己的…, 深圳本地的…, 辽宁对小微企业…: a place's own rules, as the setting of the question
+SETTING_AFTER = re.compile(r"(?:省|市|县|区)?(?:自己|自身|本身|本地|当地)?(?:的|对|关于|'s|’s|\s+(?:government|province|city)\b)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

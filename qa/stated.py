@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from corpus.jurisdiction import simplified
 from corpus.models import Passage
 from qa.lexicon import Cue
 
@@ -69,4 +70,6 @@ def _clauses(body: str) -> list[str]:
 
 
 def _pairs(text: str) -> set[str]:
-    return {run[i : i + 2] for run in _CHINESE.findall(text) for i in range(len(run) - 1)}
+    """Its pairs of characters, in simplified characters as questions are read: a clause of a
+    document in traditional ones (政府採購) shares them with the question (政府采购)."""
+    return {run[i : i + 2] for run in _CHINESE.findall(simplified(text)) for i in range(len(run) - 1)}

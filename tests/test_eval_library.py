@@ -133,6 +133,17 @@ def test_a_question_about_a_document_names_it_by_its_title_s_words_or_its_place(
     assert {citation.document for citation in answer.citations} == {document}
 
 
+@pytest.mark.parametrize("question", ["辽宁对小微企业的担保费有什么规定？", "辽宁的文件里政府采购预留份额是多少？"])
+def test_a_place_whose_own_rules_are_asked_for_limits_the_answer_to_its_documents(library: LibraryUnderTest, question):
+    answer = library.pipeline.ask(question)
+    assert answer.citations and {citation.document for citation in answer.citations} == {"liaoning-small-enterprises-2023"}
+
+
+def test_a_figure_asked_of_a_document_in_traditional_characters_is_quoted(library: LibraryUnderTest):
+    answer = library.pipeline.ask("辽宁的文件里政府采购预留份额是多少？")
+    assert answer.direct.startswith("第五條写明：") and "40%" in answer.direct
+
+
 def test_two_numbers_after_a_part_are_a_subsection_and_a_task_where_each_subsection_numbers_afresh(library: LibraryUnderTest):
     answer = library.pipeline.ask("长春方案第二部分第一项第2条是什么？")
     assert [citation.id for citation in answer.citations] == ["changchun-old-residential-areas-2024#二.一.2"]
