@@ -560,6 +560,22 @@ class Composer:
         roles = [f"leads {len(led)} ({', '.join(led)})" if led else "", f"supports {len(supported)} ({', '.join(supported)})" if supported else ""]
         return f"{head}: {' and '.join(r for r in roles if r)}."
 
+    def involvement_direct(self, department: str, involved: Sequence[Passage], among: int, language: str) -> str:
+        """What a department does in the measures just cited ("那省财政厅呢？"): 省财政厅配合第93、91、94条
+        （均不牵头）。 / Provincial Department of Finance supports measures 93, 91 and 94 (it leads none of them)."""
+        label = self._short_label(department, language)
+        led = [task_number(p, language) for p in involved if p.lead_department == department]
+        supported = [task_number(p, language) for p in involved if p.lead_department != department]
+        if language == "zh":
+            if not involved:
+                return f"{label}不参与这{among}条措施。"
+            roles = [f"牵头{numbers_phrase(led, language)}" if led else "", f"配合{numbers_phrase(supported, language)}" if supported else ""]
+            return f"{label}{'，'.join(r for r in roles if r)}" + ("（均不牵头）。" if not led and len(supported) > 1 else "。")
+        if not involved:
+            return f"{label} takes no part in these {among} measures."
+        roles = [f"leads {numbers_phrase(led, language)}" if led else "", f"supports {numbers_phrase(supported, language)}" if supported else ""]
+        return f"{label} {' and '.join(r for r in roles if r)}" + (" (it leads none of them)." if not led and len(supported) > 1 else ".")
+
     def verdict_direct(self, understanding: Understanding, verdict: Verdict, measured: list[Passage]) -> str:
         """是。第8条由省财政厅牵头。 / No. Measure 8 is led by …"""
         zh = understanding.language == "zh"

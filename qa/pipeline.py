@@ -255,8 +255,9 @@ class QAPipeline:
                 answer, passages, understanding = self._follow_up(understanding, previous, k)
             else:
                 answer, passages = self._answer(understanding, k)
-            picked = understanding.intent is Intent.FOLLOW_UP and understanding.ordinal is not None and previous is not None
-            turn = Turn(understanding, answer, tuple(passages), previous.listed if picked else tuple(passages))
+            # a follow-up answered from the list before it (其中第二项, 那省财政厅呢) leaves that list for the next
+            within = previous is not None and understanding.intent is Intent.FOLLOW_UP and {p.id for p in passages} <= {p.id for p in previous.listed}
+            turn = Turn(understanding, answer, tuple(passages), previous.listed if within else tuple(passages))
             if cache_key:
                 self.answers.put(cache_key, turn)
         self.memory.remember(conversation_id, turn)
@@ -672,9 +673,13 @@ class QAPipeline:
             verdict = replace(inherited, intent=Intent.YES_NO, cues=understanding.cues | role_cues)
             return self._yes_no(verdict, [Hit(self._rows[p.id], p, 1.0, {}) for p in passages]), passages, verdict
         if understanding.departments:
-            # "那发改委呢？" after a topic: which of those measures that department takes part in
-            involved = [p for p in passages if understanding.departments[0].name in p.departments]
-            return self.composer.answer(inherited, Intent.DEPARTMENTS, [(p, 1.0) for p in involved]), involved, inherited
+            # "那发改委呢？" after a topic: which of those measures that department takes part in, and how;
+            # where it takes part in none, the measures that show it
+            name, listed = understanding.departments[0].name, previous.listed
+            involved = [p for p in listed if name in p.departments]
+            direct = self.composer.involvement_direct(name, involved, len(listed), understanding.language)
+            cited = involved or list(listed)
+            return self.composer.answer(inherited, Intent.DEPARTMENTS, [(p, 1.0) for p in cited], direct=direct), cited, inherited
         if not passages:
             return *self._retrieve(replace(understanding, intent=Intent.TOPIC), Intent.TOPIC, k), understanding
         if understanding.has_topic:
@@ -693,16 +698,20 @@ class QAPipeline:
         return self.composer.answer(inherited, intent, [(p, 1.0) for p in passages]), passages, inherited
 
     def _lead_department_list(self, understanding: Understanding, previous: Turn) -> Understanding | None:
-        """A follow-up asking for the list or count of the department the previous answer named as
-        lead ("它一共牵头几条？", "how many does that department lead in total?" after "谁牵头PPP项目
-        试点？"), in the role it asks about; None for anything else."""
+        """A follow-up asking for the list or count of the department the previous question named
+        ("它一共牵头几项？" after "那省财政厅呢？"), else of the one its answer named as lead ("how many
+        does that department lead in total?" after "谁牵头PPP项目试点？"), in the role it asks about;
+        None for anything else."""
         cues = understanding.cues
         if understanding.departments or understanding.has_topic or cues & {Cue.LEAD_QUESTION, Cue.RESPONSIBLE}:
             return None
         if not cues & FOLLOW_UP_ROLE_CUES or not cues & {Cue.COUNT, Cue.LIST, Cue.EXHAUSTIVE}:
             return None
-        lead = next((item.department for item in previous.answer.items if item.role is Role.LEAD), None)
-        department = self.registry.named(lead) if lead else None
+        if previous.understanding.departments:
+            department = previous.understanding.departments[0]
+        else:
+            lead = next((item.department for item in previous.answer.items if item.role is Role.LEAD), None)
+            department = self.registry.named(lead) if lead else None
         if department is None:
             return None
         asked = replace(

@@ -132,6 +132,18 @@ def test_follow_ups_refer_to_the_previous_answer(pipeline):
     assert [c.measure for c in second.citations] == [first.citations[1].measure]
 
 
+def test_departments_asked_after_a_topic_are_each_told_their_part_in_its_measures(pipeline):
+    conversation = new_conversation()
+    pipeline.ask("棚户区改造融资谁牵头？", conversation_id=conversation)
+    finance = pipeline.ask("那省财政厅呢？", conversation_id=conversation)
+    assert finance.direct == "省财政厅配合第93、91、94条（均不牵头）。"
+    # the next department is asked about the same measures, not the ones just named
+    assert pipeline.ask("省林业厅呢？", conversation_id=conversation).direct == "省林业厅配合第89条。"
+    # "it" is the department the question before named
+    count = pipeline.ask("它一共牵头几项？", conversation_id=conversation)
+    assert count.intent is Intent.DEPT_LEAD_COUNT and count.direct.startswith("省林业厅牵头2项")
+
+
 def test_places_in_a_list_are_picked_from_that_list_turn_after_turn(pipeline):
     conversation = new_conversation()
     listed = [c.measure for c in pipeline.ask("省财政厅牵头哪些措施？", conversation_id=conversation).citations]
