@@ -36,6 +36,7 @@ class Cue(str, Enum):
     YES_NO = "yes_no"
     EITHER_OR = "either_or"
     FOLLOW_UP = "follow_up"
+    AMONG = "among"  # among the measures just listed: 其中, of those; with a subject, those of them on it
     PERSONAL = "personal"  # the asker's own case: 我, my
     PROCEDURE = "procedure"  # how to apply, where to go, what papers
     CONTACT = "contact"  # phone numbers, addresses, service counters: what policy documents do not list

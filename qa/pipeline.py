@@ -657,6 +657,8 @@ class QAPipeline:
             return self.composer.answer(understanding, Intent.MEASURE, [(chosen, 1.0)]), [chosen], understanding
         if understanding.step is not None:
             return *self._neighbour(understanding, passages), understanding
+        if Cue.AMONG in understanding.cues and understanding.has_topic and previous.listed:
+            return self._among(understanding, previous, k)
         if previous_intent in DEPARTMENT_LIST_INTENTS and (same := self._same_list(understanding, asked)) is not None:
             return *self._department(same, k), same
         if (its_own := self._lead_department_list(understanding, previous)) is not None:
@@ -696,6 +698,20 @@ class QAPipeline:
         lead_only = understanding.role is Role.LEAD and Cue.RESPONSIBLE not in understanding.cues
         intent = Intent.LEAD if lead_only else Intent.DEPARTMENTS
         return self.composer.answer(inherited, intent, [(p, 1.0) for p in passages]), passages, inherited
+
+    def _among(self, understanding: Understanding, previous: Turn, k: int) -> tuple[Answer, list[Passage], Understanding]:
+        """"其中关于粮食的有哪些？", "which of those are about energy?": the measures of the list just given
+        that are on the subject; after a department's list, that department's measures on it."""
+        on_subject = {"topic": understanding.topic, "has_topic": True, "subject": understanding.subject}
+        if previous.answer.intent in DEPARTMENT_LIST_INTENTS:
+            # the whole list was asked for ("list everything it leads"); now only those on the subject
+            cues = previous.understanding.cues - {Cue.EXHAUSTIVE}
+            asked = replace(previous.understanding, question=understanding.question, language=understanding.language, cues=cues, **on_subject)
+            return *self._department(asked, k), asked
+        asked = replace(understanding, intent=Intent.TOPIC, **on_subject)
+        ranking = self.search(asked, k, rows=[self._rows[p.id] for p in previous.listed])
+        hits = relevant_hits(ranking.hits)
+        return self.composer.answer(asked, Intent.TOPIC, _scored(hits)), [hit.passage for hit in hits], asked
 
     def _lead_department_list(self, understanding: Understanding, previous: Turn) -> Understanding | None:
         """A follow-up asking for the list or count of the department the previous question named

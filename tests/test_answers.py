@@ -144,6 +144,23 @@ def test_departments_asked_after_a_topic_are_each_told_their_part_in_its_measure
     assert count.intent is Intent.DEPT_LEAD_COUNT and count.direct.startswith("省林业厅牵头2项")
 
 
+@pytest.mark.parametrize(
+    ("first", "among", "within"),
+    [
+        ("省农委牵头哪些措施？", "其中关于粮食的有哪些？", {33, 53, 57}),
+        ("List everything the Development and Reform Commission leads.", "Which of those are about energy?", measures_where(lambda d: d[0] == "省发展改革委")),
+        ("棚户区改造融资谁牵头？", "其中关于贷款的有哪些？", {89, 91, 92, 93, 94}),
+    ],
+)
+def test_those_of_a_list_on_a_subject_are_found_among_that_list(pipeline, first, among, within):
+    conversation = new_conversation()
+    listed = pipeline.ask(first, conversation_id=conversation)
+    answer = pipeline.ask(among, conversation_id=conversation)
+    cited = {c.measure for c in answer.citations}
+    assert cited and cited <= within and cited <= {c.measure for c in listed.citations}
+    assert len(cited) < len(within)
+
+
 def test_places_in_a_list_are_picked_from_that_list_turn_after_turn(pipeline):
     conversation = new_conversation()
     listed = [c.measure for c in pipeline.ask("省财政厅牵头哪些措施？", conversation_id=conversation).citations]

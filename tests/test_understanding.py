@@ -522,6 +522,9 @@ def test_follow_ups_need_a_conversation(reader):
     assert read(reader, "这些里面最后一条由谁配合？", in_conversation=True).ordinal == -1
     assert read(reader, "Who supports the second of them?", in_conversation=True).ordinal == 2
     assert read(reader, "其中第一项说的是什么？").ordinal is None
+    # those of the list on a subject
+    assert read(reader, "其中关于粮食的有哪些？", in_conversation=True).intent is Intent.FOLLOW_UP
+    assert read(reader, "Which of those are about energy?", in_conversation=True).intent is Intent.FOLLOW_UP
     assert read(reader, "What about the Agriculture Commission?", in_conversation=True).intent is Intent.FOLLOW_UP
 
 
