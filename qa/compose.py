@@ -15,6 +15,7 @@ from corpus.numerals import chinese_number
 from qa.answer import Answer, AnswerItem, Citation, Intent, Role, Verdict
 from qa.department_roles import holds_role
 from qa.lexicon import Cue
+from qa.thresholds import CountThreshold
 from qa.task_numbers import display_number, numbers_phrase
 from qa.understanding import DEPARTMENT_LIST_INTENTS, TAG_QUESTION, Understanding
 
@@ -560,6 +561,22 @@ class Composer:
         roles = [f"leads {len(led)} ({', '.join(led)})" if led else "", f"supports {len(supported)} ({', '.join(supported)})" if supported else ""]
         return f"{head}: {' and '.join(r for r in roles if r)}."
 
+    def threshold_answer(
+        self, understanding: Understanding, department: str, role: Role, held: Sequence[Passage], threshold: CountThreshold
+    ) -> Answer:
+        """是。省发展改革委牵头51项措施。 / No. Provincial Department of Finance leads 5 measures."""
+        language = understanding.language
+        holds = threshold.holds(len(held))
+        label = self._short_label(department, language)
+        verdict = Verdict.YES if holds else Verdict.NO
+        if language == "zh":
+            direct = f"{_verdict_word(understanding, verdict)}{label}{ROLE_WORDS_ZH[role]}{len(held)}项措施。"
+        else:
+            direct = f"{_verdict_word(understanding, verdict)}{label} {ROLE_VERBS_EN[role][0]} {len(held)} measure{'s' if len(held) != 1 else ''}."
+        measures = [task_number(p, language) for p in held]
+        items = [AnswerItem(department=department, label=self.department_label(department, language), role=role, measures=measures, document=held[0].document if held else "")]
+        return self.answer(understanding, Intent.YES_NO, [(p, 1.0) for p in held], direct=direct, items=items, count=len(held), verdict=verdict)
+
     def involvement_direct(self, department: str, involved: Sequence[Passage], among: int, language: str) -> str:
         """What a department does in the measures just cited ("那省财政厅呢？"): 省财政厅配合第93、91、94条
         （均不牵头）。 / Provincial Department of Finance supports measures 93, 91 and 94 (it leads none of them)."""
@@ -578,18 +595,8 @@ class Composer:
 
     def verdict_direct(self, understanding: Understanding, verdict: Verdict, measured: list[Passage]) -> str:
         """是。第8条由省财政厅牵头。 / No. Measure 8 is led by …"""
-        zh = understanding.language == "zh"
         roles = self._roles_direct(measured[:DIRECT_MEASURES], understanding.language, understanding.named_departments)
-        if zh:
-            # answered in the question's own words: 有没有…？ 有/没有; …，对吗？ 对/不对; 是不是…？ 是/不是
-            if HAS_QUESTION.search(understanding.text):
-                yes, no = "有。", "没有。"
-            elif TAG_QUESTION.search(understanding.text) and not understanding.text.rstrip("？?。 ").endswith("是不是"):
-                yes, no = "对。", "不对。"
-            else:
-                yes, no = "是。", "不是。"
-            return (yes if verdict is Verdict.YES else no) + roles
-        return ("Yes. " if verdict is Verdict.YES else "No. ") + roles
+        return _verdict_word(understanding, verdict) + roles
 
     def choice_direct(self, understanding: Understanding, choice: str | None, measured: list[Passage]) -> str:
         """是省发展改革委牵头：第31条由… / Neither: measure 31 is led by …"""
@@ -649,6 +656,19 @@ class Composer:
         if zh:
             return f"· {numbers_phrase([number], language)}（{roles}）：“{quote}”"
         return f"• Measure {number} ({roles}): “{quote}”"
+
+
+def _verdict_word(understanding: Understanding, verdict: Verdict) -> str:
+    """Yes or no, in Chinese in the question's own words: 有没有…？ 有/没有; …，对吗？ 对/不对; 是不是…？ 是/不是."""
+    if understanding.language != "zh":
+        return "Yes. " if verdict is Verdict.YES else "No. "
+    if HAS_QUESTION.search(understanding.text):
+        yes, no = "有。", "没有。"
+    elif TAG_QUESTION.search(understanding.text) and not understanding.text.rstrip("？?。 ").endswith("是不是"):
+        yes, no = "对。", "不对。"
+    else:
+        yes, no = "是。", "不是。"
+    return yes if verdict is Verdict.YES else no
 
 
 def _departments_named(measures: Sequence[Passage], role: Role = Role.ANY) -> set[str]:

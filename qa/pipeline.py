@@ -36,6 +36,7 @@ from qa.references import LAST_MEASURE
 from qa.settings import Settings
 from qa.state_store import InMemoryStateStore, StateStore
 from qa.stated import DATE_IN_TEXT, FIGURE_IN_TEXT, MONEY_IN_TEXT, stated_patterns, stating_clause
+from qa.thresholds import CountThreshold
 from qa.understanding import CJK, DEPARTMENT_LIST_INTENTS, QuestionReader, Understanding
 
 __all__ = ["MAX_QUESTION_CHARS", "InvalidQuestionError", "QAPipeline", "validate_question"]
@@ -299,6 +300,8 @@ class QAPipeline:
             return self._measures(understanding)
         if intent in (Intent.YES_NO, Intent.EITHER_OR) and (understanding.measures or understanding.tasks):
             return self._verdict_on_referenced(understanding)
+        if intent is Intent.YES_NO and (threshold := understanding.threshold) is not None and understanding.departments:
+            return self._against_threshold(understanding, threshold)
         if intent is Intent.DOCUMENT:
             documents = self._documents(understanding)
             return self.composer.documents_answer(understanding, documents), [d.passages[0] for d in documents if d.passages]
@@ -456,6 +459,13 @@ class QAPipeline:
             ):
                 titled.append(document.id)
         return frozenset(titled)
+
+    def _against_threshold(self, understanding: Understanding, threshold: CountThreshold) -> tuple[Answer, list[Passage]]:
+        """"省发改委牵头的措施是不是超过50项？": the department's count in the role asked about, and whether
+        it passes the number."""
+        names, role = {d.name for d in understanding.namesakes_of(0)}, understanding.role_of(0)
+        held = [p for document in self._documents(understanding) for p in document.measures if holds_role(p, names, role)]
+        return self.composer.threshold_answer(understanding, understanding.departments[0].name, role, held, threshold), held
 
     def _ranking(self, understanding: Understanding) -> tuple[Answer, list[Passage]]:
         """Departments by how many measures they hold the role asked about in: the departments the

@@ -32,6 +32,7 @@ class Signals:
     has_topic: bool  # the subject names something the library's vocabulary knows
     counted: str = ""  # what a how-many question counts when it is neither tasks nor departments (游客, jobs)
     names_document: bool = False  # the subject is what a document's title names: the document itself
+    threshold: bool = False  # a number a count is asked against: 是不是超过50项, at least five measures
 
 
 def _cue(cue: Cue) -> Callable[[Signals], bool]:
@@ -67,6 +68,7 @@ SLOTS: dict[str, Callable[[Signals], bool]] = {
     "role_asked": lambda s: bool(s.cues & {Cue.LEAD, Cue.PARTICIPATE, Cue.ALL_ROLES, Cue.SUPPORT, Cue.RESPONSIBLE, Cue.COUNT}),
     "topic": lambda s: s.has_topic,
     "names_a_document": lambda s: s.names_document,
+    "threshold": lambda s: s.threshold,
     # no subject but the document: "文件分为哪几部分？", "长春老旧小区改造方案是哪天印发的？"
     "document_itself": lambda s: not s.has_topic or s.names_document,
     # nothing of its own to be about: no department, subject, measure, part or line ("一共有多少条措施？")

@@ -16,6 +16,7 @@ from qa.lexicon import Cue, Lexicon, Match
 from qa.question import Question
 from qa.references import References, find_references
 from qa.routing import IntentTable, Signals, leads_only
+from qa.thresholds import CountThreshold, find_threshold
 from qa.unlisted import english_body_names, unlisted_bodies
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -79,6 +80,7 @@ class Understanding:
     # a how-many question about the departments responsible, in the role it counts: ANY for
     # "第91条有几个部门负责", CO for "几个配合部门"; None where it counts no departments
     departments_counted: Role | None = None
+    threshold: CountThreshold | None = None  # "是不是超过50项": the number a department's count is asked against
     years: tuple[int, ...] = ()  # years the question names
     line_ref: bool = False  # asks about a line or page number
     documents: frozenset[str] = frozenset()  # the documents the question is limited to; empty: the whole library
@@ -116,7 +118,9 @@ class Understanding:
     def listed_role(self) -> Role:
         """The role in which a department's measures are listed or counted: those it leads, those it
         supports without leading ("作为配合部门", "support but not lead"), or all of them."""
-        if self.intent in (Intent.DEPT_LEAD, Intent.DEPT_LEAD_COUNT) or (self.intent is Intent.DEPT_RANKING and leads_only(self.cues)):
+        # a ranking or a count asked against a number ("牵头的是不是超过50项") in the lead role when it names that alone
+        compared = self.intent is Intent.DEPT_RANKING or self.threshold is not None
+        if self.intent in (Intent.DEPT_LEAD, Intent.DEPT_LEAD_COUNT) or (compared and leads_only(self.cues)):
             return Role.LEAD
         # a lead word of its own besides ("牵头的和配合的") asks for both roles
         if Cue.SUPPORT in self.cues and not self.cues & {Cue.ALL_ROLES, Cue.LEAD, Cue.LEAD_QUESTION}:
@@ -251,7 +255,10 @@ class QuestionReader:
         # a body the prose names is what the question is about (联席会议办公室设在哪里？); one no document
         # writes is no subject the library could answer
         unwritten = [span for span in scan.unlisted if span not in scan.prose]
-        pieces = _TOPIC_PIECE.findall(_blank(scan.masked, [*((m.start, m.end) for m in matches), *unwritten]))
+        # "是不是超过50项": a number the count is asked against, no subject
+        threshold, threshold_span = found if (found := find_threshold(scan.masked)) else (None, None)
+        blanks = [*((m.start, m.end) for m in matches), *unwritten, *([threshold_span] if threshold_span else [])]
+        pieces = _TOPIC_PIECE.findall(_blank(scan.masked, blanks))
         topic = " ".join(pieces)
         known = [self.knows(piece) for piece in pieces]
         has_topic = any(known)
@@ -276,6 +283,7 @@ class QuestionReader:
             has_topic=has_topic,
             counted=counted,
             names_document=has_topic and self.titled(topic),
+            threshold=threshold is not None,
         )
         intent = self.table.route(signals)
         if intent is None:
@@ -308,6 +316,7 @@ class QuestionReader:
             cues=cues,
             counted=counted,
             departments_counted=departments_counted(scan.masked) if Cue.COUNT in cues else None,
+            threshold=threshold,
             years=tuple(int(y) for y in YEAR.findall(question.text)),
             line_ref=references.lines,
             negated=negated,

@@ -161,6 +161,21 @@ def test_those_of_a_list_on_a_subject_are_found_among_that_list(pipeline, first,
     assert len(cited) < len(within)
 
 
+@pytest.mark.parametrize(
+    ("question", "verdict", "first"),
+    [
+        ("省发改委牵头的措施是不是超过50项？", Verdict.YES, "是。省发展改革委牵头51项措施。"),
+        ("财政厅牵头的不到十条吧？", Verdict.YES, "对。省财政厅牵头5项措施。"),
+        ("省财政厅参与的措施有没有超过五十项？", Verdict.YES, "有。省财政厅参与58项措施。"),
+        ("Does the finance department lead at least 6 measures?", Verdict.NO, "No. Provincial Department of Finance leads 5 measures."),
+    ],
+)
+def test_a_department_s_count_asked_against_a_number_is_answered_yes_or_no_with_the_count(pipeline, question, verdict, first):
+    answer = pipeline.ask(question)
+    assert answer.verdict is verdict and answer.direct == first
+    assert answer.count == len(answer.citations)
+
+
 def test_places_in_a_list_are_picked_from_that_list_turn_after_turn(pipeline):
     conversation = new_conversation()
     listed = [c.measure for c in pipeline.ask("省财政厅牵头哪些措施？", conversation_id=conversation).citations]

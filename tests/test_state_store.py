@@ -18,6 +18,7 @@ from qa.question import Question
 from qa.redis_store import RedisStateStore, StateStoreUnavailable, open_state_store
 from qa.settings import Settings
 from qa.state_store import InMemoryStateStore, StateStore
+from qa.thresholds import Comparison, CountThreshold
 from qa.understanding import Understanding
 from service.child_process import HOST, free_port
 from tests.test_chat_format import shantytown_answer
@@ -145,6 +146,7 @@ def every_field_set(library: Library) -> Understanding:
         subject="棚户区改造",
         counted="游客",
         departments_counted=Role.CO,
+        threshold=CountThreshold(Comparison.AT_LEAST, 50),
         ordinal=2,
         step=-1,
         cues=frozenset({Cue.LEAD, Cue.RESPONSIBLE, Cue.PARTICIPATE}),
