@@ -27,6 +27,7 @@ HEADLINE_METRICS: tuple[str, ...] = (
     "recall@5",
     f"mrr@{MRR_AT_K}",
     f"ndcg@{NDCG_AT_K}",
+    "citation_precision",
     "lead_accuracy",
     "exact_set_accuracy",
     "count_accuracy",

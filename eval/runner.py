@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Protocol
 from tqdm import tqdm
 
 from eval.abstention_evaluator import AbstentionEvaluator
+from eval.citation_precision_evaluator import CitationPrecisionEvaluator
 from eval.configurations import CONFIGURATIONS, DEFAULT_CONFIGURATION, HYBRID, SINGLE_RETRIEVERS, configuration_settings
 from eval.corpus_departments import GOLD_DOCUMENT, GOLD_DOCUMENT_ID, read_lead_departments
 from eval.count_evaluator import CountEvaluator
@@ -54,6 +55,7 @@ def evaluate(
     answers = [answer_in_conversation(question, ask, part) for question in bar]
     evaluators: list[Evaluator] = [
         RetrievalEvaluator(),
+        CitationPrecisionEvaluator(),
         LeadEvaluator(corpus_leads or {GOLD_DOCUMENT_ID: read_lead_departments(GOLD_DOCUMENT)}),
         ExactSetEvaluator(),
         CountEvaluator(),

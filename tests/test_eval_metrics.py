@@ -8,6 +8,7 @@ import math
 import pytest
 
 from eval.abstention_evaluator import AbstentionEvaluator
+from eval.citation_precision_evaluator import CitationPrecisionEvaluator
 from eval.corpus_departments import GOLD_DOCUMENT_ID
 from eval.count_evaluator import CountEvaluator
 from eval.exact_set_evaluator import ExactSetEvaluator
@@ -133,6 +134,19 @@ def test_lead_evaluator_scope():
         answer([]),
     ]
     assert LeadEvaluator({GOLD_DOCUMENT_ID: CORPUS_LEADS})(rows, answers) == {"lead_accuracy": 3 / 5}
+
+
+def test_citation_precision_scores_who_questions_by_the_share_of_cited_measures_the_gold_accepts():
+    rows = [
+        gold("lead", [91, 92, 93, 94], related=[89], lead=SHANTYTOWN_LEADS),
+        gold("departments", [76], lead=["省发展改革委"]),
+        gold("yes_no", [80], lead=["省物价局"], expect="yes"),
+        gold("topic", [53]),
+        gold("lead", [27], lead=["省科技厅"]),
+    ]
+    answers = [answer([91, 92, 89, 5]), answer([76, 73]), answer([80]), answer([53, 1]), answer([27], abstained=True)]
+    # 3 of 4, 1 of 2, 1 of 1; a topic is no who-question, and declining cites nothing to judge
+    assert CitationPrecisionEvaluator()(rows, answers) == {"citation_precision": pytest.approx((3 / 4 + 1 / 2 + 1) / 3)}
 
 
 def test_exact_set():
