@@ -518,8 +518,8 @@ class QAPipeline:
             return self.composer.abstain(understanding, Intent.OUT_OF_SCOPE, reason), []
         patterns = stated_patterns(understanding.cues) or self._prose_body_patterns(understanding)
         terms = self.query(understanding).lexical_text
-        if not patterns and intent is Intent.TOPIC and understanding.language == "zh":
-            if phrase := _asked_about(understanding.question.text, passages):
+        if not patterns and intent is Intent.TOPIC:
+            if phrase := self._asked_about(understanding, passages):
                 patterns, terms = [_written_as(phrase)], f"{terms} {phrase}"
         if intent not in WHO_INTENTS and patterns:
             # "什么时候完成？": the first line quotes the clause that states it; "联席会议办公室设在哪里？",
@@ -551,12 +551,30 @@ class QAPipeline:
                 return [ranked.get(row) or Hit(row, self.index.passages[row], best, {}) for row in containing]
         return []
 
+    def _asked_about(self, understanding: Understanding, passages: Sequence[Passage]) -> str:
+        """What a topic question asks about that one of its passages alone writes: a run of the question's
+        own characters; in English, the longest Chinese term its subject translates to that the best
+        passage alone writes ("What does the text say about the PPP model?" → PPP模式), where the
+        question asks more than its subject. "" where there is none."""
+        if understanding.language == "zh":
+            return _asked_about(understanding.question.text, passages)
+        if not passages or len(LATIN_WORDS.findall(understanding.text)) <= len(LATIN_WORDS.findall(understanding.topic)):
+            return ""
+        texts = [_plain(passage.text) for passage in passages]
+        alone = [
+            term
+            for term in map(_plain, self.translator.translate(understanding.topic))
+            if len(term) >= MIN_ASKED_ABOUT_CHARS - 1 and term in texts[0] and not any(term in text for text in texts[1:])
+        ]
+        return max(alone, key=len, default="")
+
     def _prose_bodies(self, understanding: Understanding) -> list[str]:
         """The bodies a question names that hold no task but that the documents' prose writes."""
         return [name for name in understanding.unlisted if self._written(name)]
 
     def _prose_body_patterns(self, understanding: Understanding) -> list[re.Pattern[str]]:
-        return [re.compile(re.escape(name)) for name in self._prose_bodies(understanding)]
+        """Where the bodies named in Chinese stand; one named in English is found by the words it translates to."""
+        return [re.compile(re.escape(name)) for name in self._prose_bodies(understanding) if CJK.search(name)]
 
     @staticmethod
     def _deciding(hits: list[Hit]) -> list[Passage]:

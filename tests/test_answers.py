@@ -566,6 +566,9 @@ def test_a_fact_about_a_department_the_documents_do_not_state_is_declined(pipeli
         ("宽带吉林是什么？", "第41条写明：“深入实施“宽带吉林”战略"),
         # a body the prose names, though no task names it
         ("联席委员会定期研究什么？", "第116条写明：“建立吉林省 -淡马锡联席委员会工作机制，定期研究重大事项"),
+        # in English, by a term the subject translates to that the best measure alone writes
+        ("What role does the Changchun Property Rights Exchange Center play?", "Measure 10 states: “发挥好长春产权交易中心平台作用”"),
+        ("What will the Jilin-Temasek Joint Committee study?", "Measure 116 states: “建立吉林省 -淡马锡联席委员会工作机制"),
     ],
 )
 def test_what_is_asked_is_quoted_in_the_first_line(pipeline, question, first):
