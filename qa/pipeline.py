@@ -76,6 +76,7 @@ ACRONYM = re.compile(r"[A-Z0-9]{2,6}")
 # A subject of this many characters found word for word in a few passages is a quotation from them
 NOT_WORD = re.compile(r"[\W_]+")
 LATIN_WORDS = re.compile(r"[a-z]+", re.IGNORECASE)
+CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 MIN_QUOTED_CHARS, MAX_QUOTED_CHARS, MAX_QUOTED_PASSAGES = 3, 24, 3
 # a run of a question's characters this long standing in a passage is what the question asks about
 MIN_ASKED_ABOUT_CHARS = 4
@@ -536,14 +537,16 @@ class QAPipeline:
     def _quoting(self, understanding: Understanding, hits: Sequence[Hit]) -> list[Hit]:
         """The passages that contain the question's subject word for word ("宽带吉林", 院士工作站),
         punctuation aside (首台套 for 首台（套）): a phrase straight from the text is answered by where
-        it stands, first."""
-        if understanding.language != "zh":
-            return []
+        it stands, first. So is the Chinese an English question quotes ("the 一圈五区 layout")."""
+        if understanding.language == "zh":
+            # the subject, and the bodies the documents' prose names (联席会议办公室), each where it stands
+            phrases = [_plain(understanding.topic), *map(_plain, self._prose_bodies(understanding))]
+        else:
+            phrases = [_plain(run) for run in CJK_RUN.findall(understanding.question.text)]
         in_scope = {d.id for d in self._documents(understanding)}
         ranked = {hit.row: hit for hit in hits}
         best = max((hit.score for hit in hits), default=1.0)
-        # the subject, and the bodies the documents' prose names (联席会议办公室), each where it stands
-        for phrase in (_plain(understanding.topic), *map(_plain, self._prose_bodies(understanding))):
+        for phrase in phrases:
             if not MIN_QUOTED_CHARS <= len(phrase) <= MAX_QUOTED_CHARS:
                 continue
             containing = [row for row, text in enumerate(self._plain_texts) if phrase in text and self.index.passages[row].document in in_scope]

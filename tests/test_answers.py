@@ -569,6 +569,8 @@ def test_a_fact_about_a_department_the_documents_do_not_state_is_declined(pipeli
         # in English, by a term the subject translates to that the best measure alone writes
         ("What role does the Changchun Property Rights Exchange Center play?", "Measure 10 states: “发挥好长春产权交易中心平台作用”"),
         ("What will the Jilin-Temasek Joint Committee study?", "Measure 116 states: “建立吉林省 -淡马锡联席委员会工作机制"),
+        # the Chinese an English question quotes is the text's own words
+        ("What is the \"one circle, five zones\" (一圈五区) layout?", "Measure 44 states: “构建“一圈五区”的旅游产业格局”"),
     ],
 )
 def test_what_is_asked_is_quoted_in_the_first_line(pipeline, question, first):
