@@ -673,12 +673,9 @@ def _verdict_word(understanding: Understanding, verdict: Verdict) -> str:
 
 def _departments_named(measures: Sequence[Passage], role: Role = Role.ANY) -> set[str]:
     """The departments the measures name in that role: leading, supporting (listed after the lead), or either."""
-    return {
-        name
-        for passage in measures
-        for position, name in enumerate(passage.departments)
-        if role is Role.ANY or (role is Role.LEAD) == (position == 0 and passage.lead_department == name)
-    }
+    if role is Role.LEAD:
+        return {passage.lead_department for passage in measures if passage.lead_department}
+    return {name for passage in measures for name in (passage.co_departments if role is Role.CO else passage.departments)}
 
 
 def english_date(written: str) -> str:

@@ -26,9 +26,10 @@ LIBRARY_COUNTS_ZH = frozenset("项条件次回处份类部门单位措施钱个�
 
 # "第91条有几个部门负责", "几个配合部门", "配合单位有多少个", "how many departments work on it": the bodies
 # the cited measures name, in the role the words before the body word give
+_ROLE_WORDS_ZH = "配合|协办|协同|牵头|主办|责任|参与"
 DEPARTMENTS_COUNTED = re.compile(
-    r"(?:多少|几)\s*(?:个|家)?\s*(?P<zh_role>配合|协办|协同|牵头|主办|责任|参与)?\s*(?:部门|单位|机构)"
-    r"|(?P<zh_role_first>配合|协办|协同|牵头|主办|责任|参与)?(?:部门|单位|机构)\s*(?:一共|总共|共)?\s*(?:有|是)?\s*(?:多少|几)\s*(?:个|家)"
+    rf"(?:多少|几)\s*(?:个|家)?\s*(?P<zh_role>{_ROLE_WORDS_ZH})?\s*(?:部门|单位|机构)"
+    rf"|(?P<zh_role_first>{_ROLE_WORDS_ZH})?(?:部门|单位|机构)\s*(?:一共|总共|共)?\s*(?:有|是)?\s*(?:多少|几)\s*(?:个|家)"
     r"|\b(?:how\s+many|number\s+of)\s+(?:(?P<en_role>\w+(?:-\w+)?)\s+)?(?:departments|agencies|bodies|units|offices|organi[sz]ations)\b",
     re.IGNORECASE,
 )

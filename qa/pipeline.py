@@ -37,7 +37,7 @@ from qa.settings import Settings
 from qa.state_store import InMemoryStateStore, StateStore
 from qa.stated import DATE_IN_TEXT, FIGURE_IN_TEXT, MONEY_IN_TEXT, stated_patterns, stating_clause
 from qa.thresholds import CountThreshold
-from qa.understanding import CJK, DEPARTMENT_LIST_INTENTS, QuestionReader, Understanding
+from qa.understanding import CJK, DEPARTMENT_LIST_INTENTS, LATIN_WORD, QuestionReader, Understanding
 
 __all__ = ["MAX_QUESTION_CHARS", "InvalidQuestionError", "QAPipeline", "validate_question"]
 
@@ -75,8 +75,7 @@ ENGLISH_WORDS = re.compile(r"[A-Za-z][A-Za-z'’-]*(?:\s+[A-Za-z][A-Za-z'’-]*)
 ACRONYM = re.compile(r"[A-Z0-9]{2,6}")
 # A subject of this many characters found word for word in a few passages is a quotation from them
 NOT_WORD = re.compile(r"[\W_]+")
-LATIN_WORDS = re.compile(r"[a-z]+", re.IGNORECASE)
-CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+CJK_RUN = re.compile(f"{CJK.pattern}+")
 MIN_QUOTED_CHARS, MAX_QUOTED_CHARS, MAX_QUOTED_PASSAGES = 3, 24, 3
 # a run of a question's characters this long standing in a passage is what the question asks about
 MIN_ASKED_ABOUT_CHARS = 4
@@ -451,16 +450,16 @@ class QAPipeline:
         translation of it or in the English title; none where no word of two characters or letters is."""
         pieces = [TRAILING_PLACE_WORDS.sub("", _plain(piece)) for piece in topic.split()]
         chinese = [piece[start:end] for piece in pieces if CJK.search(piece) for start, end in self.tokenizer.word_spans(piece)]
-        english = [word.casefold() for word in LATIN_WORDS.findall(topic)]
+        english = {word.casefold(): self.translator.translate(word) for word in LATIN_WORD.findall(topic)}
         if not any(len(word) > 1 for word in [*chinese, *english]):
             return frozenset()
         titled = []
         for document in self.library.documents:
             entry = self.library.entry(document.id)
             title = _plain(f"{entry.title}{document.title}")
-            english_title = set(LATIN_WORDS.findall(entry.title_en.casefold()))
+            english_title = set(LATIN_WORD.findall(entry.title_en.casefold()))
             if all(word in title for word in chinese) and all(
-                word in english_title or any(term in title for term in self.translator.translate(word)) for word in english
+                word in english_title or any(term in title for term in terms) for word, terms in english.items()
             ):
                 titled.append(document.id)
         return frozenset(titled)
@@ -559,11 +558,11 @@ class QAPipeline:
         own characters; in English, the longest Chinese term its subject translates to that the best
         passage alone writes ("What does the text say about the PPP model?" → PPP模式), where the
         question asks more than its subject. "" where there is none."""
+        texts = [self._plain_texts[self._rows[passage.id]] for passage in passages]
         if understanding.language == "zh":
-            return _asked_about(understanding.question.text, passages)
-        if not passages or len(LATIN_WORDS.findall(understanding.text)) <= len(LATIN_WORDS.findall(understanding.topic)):
+            return _asked_about(understanding.question.text, texts)
+        if not texts or len(LATIN_WORD.findall(understanding.text)) <= len(LATIN_WORD.findall(understanding.topic)):
             return ""
-        texts = [_plain(passage.text) for passage in passages]
         alone = [
             term
             for term in map(_plain, self.translator.translate(understanding.topic))
@@ -945,12 +944,11 @@ def _plain(text: str) -> str:
     return simplified(NOT_WORD.sub("", text))
 
 
-def _asked_about(question: str, passages: Sequence[Passage]) -> str:
-    """The longest run of a question's words that one of its answer's passages alone writes word for
-    word, where the question asks something of it ("宽带吉林是什么？" → 宽带吉林; a bare "宽带吉林"
-    asks nothing more); "" where no run of MIN_ASKED_ABOUT_CHARS stands in them."""
+def _asked_about(question: str, texts: Sequence[str]) -> str:
+    """The longest run of a question's words that one of its answer's passages (their plain `texts`)
+    alone writes word for word, where the question asks something of it ("宽带吉林是什么？" → 宽带吉林;
+    a bare "宽带吉林" asks nothing more); "" where no run of MIN_ASKED_ABOUT_CHARS stands in them."""
     asked = _plain(question)
-    texts = [_plain(passage.text) for passage in passages]
     longest, start = "", 0
     # a run that stands in a passage still stands without its first character: one pass, two ends
     for end in range(1, len(asked) + 1):
